@@ -1,0 +1,164 @@
+"""Commands: ``flask --app wsgi create-admin | seed-demo | check-stock``."""
+
+from __future__ import annotations
+
+import random
+import secrets
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import click
+from flask import Flask
+from sqlalchemy import func, select
+
+from .extensions import db
+from .models import Product, User
+from .services import accounts, catalog, inventory
+from .services.errors import DomainError
+
+DEMO_CATALOG: dict[str, list[tuple[str, str]]] = {
+    "Books": [
+        ("Field Guide to Birds", "Every common bird of the region, with colour plates."),
+        ("The Patient Gardener", "Growing vegetables on a balcony, season by season."),
+        ("Rivers of the Delta", "A history of the great rivers and the people who live by them."),
+        ("Learning Python", "A gentle, thorough introduction to programming."),
+        ("Night Trains", "Short stories set on overnight journeys."),
+        ("Kitchen Basics", "One hundred recipes that teach the techniques behind them."),
+    ],
+    "Electronics": [
+        ("Wireless Earbuds", "Bluetooth 5.3 earbuds with a charging case and 24 hours of play."),
+        ("USB-C Charger 65W", "Charges a laptop, a tablet and a phone from one plug."),
+        ("Mechanical Keyboard", "Tenkeyless keyboard with quiet tactile switches."),
+        ("Portable Speaker", "Water-resistant speaker with a twelve-hour battery."),
+        ("Power Bank 20000mAh", "Two USB-C ports and fast charging."),
+        ("Webcam 1080p", "A clear picture for calls, with a privacy shutter."),
+    ],
+    "Home & Kitchen": [
+        ("Cast Iron Skillet", "Pre-seasoned 26 cm pan that lasts a lifetime."),
+        ("Ceramic Mug Set", "Four stoneware mugs, dishwasher safe."),
+        ("Bamboo Cutting Board", "Large board with a juice groove."),
+        ("Glass Storage Jars", "Set of six airtight jars for the pantry."),
+        ("Steel Water Bottle", "Keeps drinks cold for a day, hot for twelve hours."),
+        ("Linen Tea Towels", "Three absorbent towels in natural linen."),
+    ],
+    "Clothing": [
+        ("Cotton T-Shirt", "Soft, heavy cotton in a relaxed fit."),
+        ("Rain Jacket", "Light, packable and fully waterproof."),
+        ("Wool Socks", "Warm merino socks, pack of three."),
+        ("Canvas Tote Bag", "Sturdy everyday bag with an inside pocket."),
+        ("Linen Shirt", "Breathable shirt for hot days."),
+        ("Knitted Beanie", "Warm ribbed hat in soft wool."),
+    ],
+    "Sports": [
+        ("Yoga Mat", "Non-slip 6 mm mat with a carrying strap."),
+        ("Skipping Rope", "Adjustable rope with ball-bearing handles."),
+        ("Football", "Size 5 match ball."),
+        ("Resistance Bands", "Five bands of graded strength."),
+        ("Cricket Bat", "Kashmir willow bat, full size."),
+        ("Badminton Set", "Two rackets and three shuttlecocks."),
+    ],
+}
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(create_admin_command)
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(check_stock_command)
+    app.cli.add_command(demo_admin_command)
+
+
+@click.command("create-admin")
+@click.option("--email", prompt=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--full-name", default="", show_default=False)
+def create_admin_command(email: str, password: str, full_name: str) -> None:
+    """Create an administrator account."""
+    try:
+        user = accounts.create_admin(email, password, full_name)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"Created admin {user.email} (id {user.id}).")
+
+
+def _demo_items(count: int):
+    names = [(cat, name, desc) for cat, items in DEMO_CATALOG.items() for name, desc in items]
+    for i in range(count):
+        category, name, description = names[i % len(names)]
+        edition = i // len(names)
+        yield category, (name if edition == 0 else f"{name} ({edition + 1})"), description
+
+
+@click.command("seed-demo")
+@click.option("--products", "count", default=30, show_default=True, type=click.IntRange(1, 10000))
+@click.option("--images/--no-images", default=True, show_default=True)
+@click.option("--if-empty", is_flag=True, help="Do nothing when the catalog has products.")
+def seed_demo_command(count: int, images: bool, if_empty: bool) -> None:
+    """Fill the catalog with demo products. Running it again adds nothing twice."""
+    from .services import images as image_service
+
+    existing = set(db.session.scalars(select(Product.name)))
+    if if_empty and existing:
+        click.echo(f"The catalog has {len(existing)} products; not seeding.")
+        return
+    rng = random.Random(42)
+    created = 0
+    with click.progressbar(list(_demo_items(count)), label="Seeding demo catalog") as bar:
+        for index, (category, name, description) in enumerate(bar):
+            if name in existing:
+                continue
+            price = Decimal(rng.randrange(150, 2500_00)) / 100
+            stock = rng.choice([0, 2, 4, 8, 15, 25, 40, 60])
+            product = catalog.create_product(
+                name=name,
+                price=price,
+                stock_quantity=stock,
+                description=description,
+                category=category,
+            )
+            if images:
+                image_service.replace_product_image(
+                    product.id, image_service.demo_image(name, index)
+                )
+            created += 1
+    total = db.session.scalar(select(func.count(Product.id)))
+    click.echo(f"Created {created} demo products; the catalog has {total}.")
+
+
+@click.command("check-stock")
+def check_stock_command() -> None:
+    """Verify that no stock is negative and every stock equals its ledger's sum."""
+    problems = inventory.stock_discrepancies()
+    for p in problems:
+        click.echo(
+            f"product {p['product_id']} ({p['name']}): stock {p['stock']}, "
+            f"ledger sum {p['ledger_sum']}",
+            err=True,
+        )
+    if problems:
+        click.echo(f"{len(problems)} product(s) break the stock invariants.", err=True)
+        sys.exit(1)
+    click.echo("Stock is consistent: no negative stock, every stock equals its ledger.")
+
+
+DEMO_ADMIN_EMAIL = "admin@example.com"
+
+
+@click.command("demo-admin")
+def demo_admin_command() -> None:
+    """Make sure a demo admin exists and print its login (kept in the instance folder)."""
+    from flask import current_app
+
+    secret_file = Path(current_app.instance_path) / "demo_admin.txt"
+    user = db.session.scalar(select(User).where(User.email == DEMO_ADMIN_EMAIL))
+    if user is None:
+        password = secrets.token_urlsafe(12)
+        accounts.create_admin(DEMO_ADMIN_EMAIL, password, "Demo Admin")
+        secret_file.write_text(password + "\n")
+        secret_file.chmod(0o600)
+    elif secret_file.exists():
+        password = secret_file.read_text().strip()
+    else:
+        click.echo(f"Demo admin: {DEMO_ADMIN_EMAIL} (its password was set elsewhere).")
+        return
+    click.echo(f"Demo admin: {DEMO_ADMIN_EMAIL} / {password}")

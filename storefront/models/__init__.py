@@ -1,0 +1,29 @@
+"""The store's tables, as SQLAlchemy 2.0 typed models."""
+
+from .base import Base, utcnow
+from .cart import Cart, CartItem
+from .catalog import Category, Product
+from .inventory import MOVEMENT_REASONS, StockMovement
+from .order import ORDER_STATUSES, Order, OrderItem, OrderStatusChange
+from .tokens import IdempotencyKey, RefreshToken, TokenFamily
+from .user import ROLES, User
+
+__all__ = [
+    "Base",
+    "Cart",
+    "CartItem",
+    "Category",
+    "IdempotencyKey",
+    "MOVEMENT_REASONS",
+    "ORDER_STATUSES",
+    "Order",
+    "OrderItem",
+    "OrderStatusChange",
+    "Product",
+    "ROLES",
+    "RefreshToken",
+    "StockMovement",
+    "TokenFamily",
+    "User",
+    "utcnow",
+]

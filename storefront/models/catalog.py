@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, TimestampMixin
+
+Money = Numeric(12, 2)
+
+
+class Category(TimestampMixin, Base):
+    __tablename__ = "categories"
+
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+
+    products: Mapped[list[Product]] = relationship(back_populates="category")
+
+    def __repr__(self) -> str:
+        return f"<Category {self.id} {self.name}>"
+
+
+class Product(TimestampMixin, Base):
+    __tablename__ = "products"
+    __table_args__ = (
+        CheckConstraint("price >= 0", name="price_not_negative"),
+        CheckConstraint("stock_quantity >= 0", name="stock_not_negative"),
+        Index("ix_products_active_created", "is_active", "created_at"),
+    )
+
+    name: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(220))
+    description: Mapped[str] = mapped_column(Text, default="")
+    price: Mapped[Decimal] = mapped_column(Money)
+    stock_quantity: Mapped[int] = mapped_column(Integer, default=0)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"), index=True)
+    image_path: Mapped[str | None] = mapped_column(String(255))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    category: Mapped[Category | None] = relationship(back_populates="products")
+
+    @property
+    def in_stock(self) -> bool:
+        return self.stock_quantity > 0
+
+    def __repr__(self) -> str:
+        return f"<Product {self.id} {self.name!r} stock={self.stock_quantity}>"

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, TimestampMixin
+
+MOVEMENT_REASONS = ("initial", "order", "cancel", "adjustment")
+_REASON_SQL = ", ".join(f"'{r}'" for r in MOVEMENT_REASONS)
+
+
+class StockMovement(TimestampMixin, Base):
+    """The inventory ledger: a product's stock is the sum of its deltas."""
+
+    __tablename__ = "stock_movements"
+    __table_args__ = (
+        CheckConstraint(f"reason IN ({_REASON_SQL})", name="reason_known"),
+        CheckConstraint("delta <> 0", name="delta_not_zero"),
+        Index("ix_stock_movements_product_id_id", "product_id", "id"),
+    )
+
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    delta: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(20))
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    stock_after: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text, default="")

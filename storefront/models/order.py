@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, TimestampMixin
+from .catalog import Money
+
+if TYPE_CHECKING:
+    from .user import User
+
+ORDER_STATUSES = ("pending", "processing", "shipped", "delivered", "cancelled")
+_STATUS_SQL = ", ".join(f"'{s}'" for s in ORDER_STATUSES)
+
+
+class Order(TimestampMixin, Base):
+    __tablename__ = "orders"
+    __table_args__ = (
+        CheckConstraint("total_amount >= 0", name="total_not_negative"),
+        CheckConstraint(f"status IN ({_STATUS_SQL})", name="status_known"),
+        Index("ix_orders_user_created", "user_id", "created_at"),
+        Index("ix_orders_status_created", "status", "created_at"),
+        Index("ix_orders_created", "created_at"),
+    )
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    total_amount: Mapped[Decimal] = mapped_column(Money)
+    shipping_address: Mapped[str] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    user: Mapped[User] = relationship()
+    items: Mapped[list[OrderItem]] = relationship(
+        back_populates="order", order_by="OrderItem.id", cascade="all"
+    )
+    status_history: Mapped[list[OrderStatusChange]] = relationship(
+        back_populates="order", order_by="OrderStatusChange.id", cascade="all"
+    )
+
+
+class OrderItem(TimestampMixin, Base):
+    __tablename__ = "order_items"
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    # Name and price as they were at purchase: later edits never change an order.
+    product_name: Mapped[str] = mapped_column(String(200))
+    quantity: Mapped[int] = mapped_column(Integer)
+    price_at_time: Mapped[Decimal] = mapped_column(Money)
+    line_total: Mapped[Decimal] = mapped_column(Money)
+
+    order: Mapped[Order] = relationship(back_populates="items")
+
+
+class OrderStatusChange(TimestampMixin, Base):
+    __tablename__ = "order_status_changes"
+
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    order: Mapped[Order] = relationship(back_populates="status_history")
+
+    @property
+    def changed_at(self):
+        return self.created_at

@@ -1,0 +1,210 @@
+"""Accounts: registration, authentication, profile changes, deactivation."""
+
+from __future__ import annotations
+
+import bcrypt
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from sqlalchemy import func, or_, select
+
+from ..extensions import db
+from ..models import ROLES, User
+from ._sql import LIKE_ESCAPE, contains_pattern
+from ._tx import transactional
+from .errors import (
+    AccountDeactivated,
+    AuthenticationFailed,
+    CannotActOnSelf,
+    DuplicateEmail,
+    NotFound,
+    ValidationError,
+)
+from .pagination import Page, paginate
+
+MIN_PASSWORD_LENGTH = 8
+BCRYPT_MAX_BYTES = 72
+BAD_CREDENTIALS = "Incorrect email or password."
+# Checked against when the email is unknown, so both paths cost one bcrypt
+# check of the same cost and a stranger cannot tell which emails exist.
+_dummy_hashes: dict[int, bytes] = {}
+
+
+def _bcrypt_rounds() -> int:
+    return current_app.config.get("BCRYPT_LOG_ROUNDS", 12)
+
+
+def _dummy_hash() -> bytes:
+    rounds = _bcrypt_rounds()
+    if rounds not in _dummy_hashes:
+        _dummy_hashes[rounds] = bcrypt.hashpw(b"no-such-account", bcrypt.gensalt(rounds))
+    return _dummy_hashes[rounds]
+
+
+def normalize_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def check_email(email: str) -> str:
+    email = normalize_email(email)
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise ValidationError(f"Enter a valid email address ({exc}).", field="email") from None
+    if len(email) > 255:
+        raise ValidationError("The email address is too long.", field="email")
+    return email
+
+
+def check_password_rules(password: str, field: str = "password") -> None:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise ValidationError(f"Use at least {MIN_PASSWORD_LENGTH} characters.", field=field)
+    # bcrypt reads only 72 bytes; refusing is honest where truncating is not.
+    if len(password.encode("utf-8")) > BCRYPT_MAX_BYTES:
+        raise ValidationError(
+            f"Use at most {BCRYPT_MAX_BYTES} bytes (fewer characters with accents or emoji).",
+            field=field,
+        )
+
+
+def hash_password(password: str) -> str:
+    check_password_rules(password)
+    salt = bcrypt.gensalt(rounds=_bcrypt_rounds())
+    return bcrypt.hashpw(password.encode("utf-8"), salt).decode()
+
+
+def password_matches(user: User | None, password: str) -> bool:
+    raw = (password or "").encode("utf-8")
+    if len(raw) > BCRYPT_MAX_BYTES:
+        raw = raw[:0]  # cannot match: such passwords are never set
+    if user is None:
+        bcrypt.checkpw(raw, _dummy_hash())
+        return False
+    return bcrypt.checkpw(raw, user.password_hash.encode())
+
+
+def _email_taken(email: str, except_user_id: int | None = None) -> bool:
+    stmt = select(User.id).where(func.lower(User.email) == email)
+    if except_user_id is not None:
+        stmt = stmt.where(User.id != except_user_id)
+    return db.session.scalar(stmt) is not None
+
+
+def _check_full_name(full_name: str | None) -> str:
+    full_name = (full_name or "").strip()
+    if len(full_name) > 200:
+        raise ValidationError("Use at most 200 characters.", field="full_name")
+    return full_name
+
+
+@transactional
+def register(email: str, password: str, full_name: str = "", role: str = "customer") -> User:
+    """Create an account. Who may create an admin is the caller's check."""
+    if role not in ROLES:
+        raise ValidationError(f"Role must be one of: {', '.join(ROLES)}.", field="role")
+    email = check_email(email)
+    full_name = _check_full_name(full_name)
+    password_hash = hash_password(password)
+    if _email_taken(email):
+        raise DuplicateEmail("An account with this email already exists.")
+    user = User(email=email, password_hash=password_hash, full_name=full_name, role=role)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def create_admin(email: str, password: str, full_name: str = "") -> User:
+    return register(email, password, full_name, role="admin")
+
+
+def authenticate(email: str, password: str) -> User:
+    """The account these credentials open; the same refusal for any wrong pair."""
+    user = db.session.scalar(select(User).where(User.email == normalize_email(email)))
+    if not password_matches(user, password):
+        raise AuthenticationFailed(BAD_CREDENTIALS)
+    if not user.is_active:
+        raise AccountDeactivated("This account has been deactivated.")
+    return user
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user.")
+    return user
+
+
+@transactional
+def update_account(
+    user_id: int,
+    *,
+    full_name: str | None = None,
+    email: str | None = None,
+    password: str | None = None,
+    current_password: str | None = None,
+) -> User:
+    """Change name, email or password; the last two need the current password."""
+    user = get_user(user_id)
+    new_email = None
+    if email is not None and normalize_email(email) != user.email:
+        new_email = check_email(email)
+    if (new_email is not None or password) and not password_matches(user, current_password or ""):
+        raise ValidationError(
+            "Enter your current password to change your email or password.",
+            field="current_password",
+        )
+    if full_name is not None:
+        user.full_name = _check_full_name(full_name)
+    if new_email is not None:
+        if _email_taken(new_email, except_user_id=user.id):
+            raise DuplicateEmail("An account with this email already exists.")
+        user.email = new_email
+    if password:
+        user.password_hash = hash_password(password)
+    db.session.flush()
+    return user
+
+
+@transactional
+def deactivate_user(user_id: int, actor_id: int | None = None) -> User:
+    """Deactivate instead of deleting: orders keep their customer."""
+    if actor_id is not None and user_id == actor_id:
+        raise CannotActOnSelf("You cannot deactivate your own account.")
+    user = get_user(user_id)
+    user.is_active = False
+    db.session.flush()
+    return user
+
+
+@transactional
+def reactivate_user(user_id: int, actor_id: int | None = None) -> User:
+    if actor_id is not None and user_id == actor_id:
+        raise CannotActOnSelf("You cannot change your own account's state.")
+    user = get_user(user_id)
+    user.is_active = True
+    db.session.flush()
+    return user
+
+
+def list_users(
+    q: str | None = None,
+    role: str | None = None,
+    is_active: bool | None = None,
+    page: int = 1,
+    per_page: int = 20,
+) -> Page[User]:
+    stmt = select(User).order_by(User.created_at.desc(), User.id.desc())
+    if q:
+        pattern = contains_pattern(q.strip())
+        stmt = stmt.where(
+            or_(
+                func.lower(User.email).like(pattern, escape=LIKE_ESCAPE),
+                func.lower(User.full_name).like(pattern, escape=LIKE_ESCAPE),
+            )
+        )
+    if role:
+        if role not in ROLES:
+            raise ValidationError(f"Role must be one of: {', '.join(ROLES)}.", field="role")
+        stmt = stmt.where(User.role == role)
+    if is_active is not None:
+        stmt = stmt.where(User.is_active.is_(is_active))
+    return paginate(stmt, page, per_page)

@@ -1,0 +1,292 @@
+"""Carts: a customer's cart in the database, a guest's as lines in the session.
+
+Both are shown through the same ``CartView`` so that the pages and the API
+compute lines and totals in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..extensions import db
+from ..models import Cart, CartItem, Product
+from ._tx import transactional
+from .errors import NotFound, OutOfStock, Shortage, ValidationError
+
+MAX_LINE_QUANTITY = 1000
+
+
+@dataclass
+class CartLine:
+    product: Product
+    quantity: int
+    unit_price: Decimal  # the price now; checkout charges this
+    price_at_time: Decimal  # the price when the line was added
+    item_id: int | None = None  # None for a guest's line
+
+    @property
+    def line_total(self) -> Decimal:
+        return self.unit_price * self.quantity
+
+    @property
+    def price_changed(self) -> bool:
+        return self.unit_price != self.price_at_time
+
+    @property
+    def available(self) -> bool:
+        return self.product.is_active and self.product.stock_quantity >= self.quantity
+
+
+@dataclass
+class CartView:
+    id: int | None
+    lines: list[CartLine] = field(default_factory=list)
+
+    @property
+    def item_count(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.line_total for line in self.lines), Decimal("0.00"))
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.lines
+
+
+@dataclass(frozen=True)
+class CappedLine:
+    """A guest line that could not be merged in full: stock was short."""
+
+    product_id: int
+    product_name: str
+    wanted: int
+    kept: int
+
+
+def _check_quantity(quantity) -> int:
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
+        raise ValidationError("Quantity must be a whole number, 1 or more.", field="quantity")
+    if quantity > MAX_LINE_QUANTITY:
+        raise ValidationError(f"At most {MAX_LINE_QUANTITY} of one product.", field="quantity")
+    return quantity
+
+
+def _buyable(product_id: int) -> Product:
+    product = db.session.get(Product, product_id)
+    if product is None or not product.is_active:
+        raise NotFound("No such product.", field="product_id")
+    return product
+
+
+def _refuse_if_short(product: Product, quantity: int) -> None:
+    if quantity > product.stock_quantity:
+        raise OutOfStock([Shortage(product.id, product.name, quantity, product.stock_quantity)])
+
+
+def _cart_for(user_id: int, *, create: bool) -> Cart | None:
+    cart = db.session.scalar(select(Cart).where(Cart.user_id == user_id))
+    if cart is None and create:
+        cart = Cart(user_id=user_id)
+        db.session.add(cart)
+        db.session.flush()
+    return cart
+
+
+def get_cart(user_id: int) -> CartView:
+    """A customer's cart with its products, in two queries whatever its size."""
+    cart = db.session.scalar(
+        select(Cart)
+        .where(Cart.user_id == user_id)
+        .options(selectinload(Cart.items).joinedload(CartItem.product).joinedload(Product.category))
+    )
+    if cart is None:
+        return CartView(id=None)
+    return CartView(
+        id=cart.id,
+        lines=[
+            CartLine(
+                product=item.product,
+                quantity=item.quantity,
+                unit_price=item.product.price,
+                price_at_time=item.price_at_time,
+                item_id=item.id,
+            )
+            for item in cart.items
+        ],
+    )
+
+
+def _owned_item(user_id: int, item_id: int) -> CartItem:
+    item = db.session.scalar(
+        select(CartItem)
+        .join(Cart)
+        .where(CartItem.id == item_id, Cart.user_id == user_id)
+        .options(joinedload(CartItem.product))
+    )
+    if item is None:  # someone else's line is as unknown as a missing one
+        raise NotFound("No such item in your cart.")
+    return item
+
+
+@transactional
+def _add(user_id: int, product_id: int, quantity: int) -> None:
+    product = _buyable(product_id)
+    cart = _cart_for(user_id, create=True)
+    item = db.session.scalar(
+        select(CartItem).where(CartItem.cart_id == cart.id, CartItem.product_id == product_id)
+    )
+    new_quantity = quantity + (item.quantity if item else 0)
+    _check_quantity(new_quantity)
+    _refuse_if_short(product, new_quantity)
+    if item is None:
+        db.session.add(
+            CartItem(
+                cart_id=cart.id,
+                product_id=product.id,
+                quantity=quantity,
+                price_at_time=product.price,
+            )
+        )
+    else:
+        item.quantity = new_quantity
+    db.session.flush()
+
+
+def add_to_cart(user_id: int, product_id: int, quantity: int = 1) -> CartView:
+    """Add to the line of that product (or start one); more than the stock is refused."""
+    _check_quantity(quantity)
+    _add(user_id, product_id, quantity)
+    return get_cart(user_id)
+
+
+@transactional
+def _set_quantity(user_id: int, item_id: int, quantity: int) -> None:
+    item = _owned_item(user_id, item_id)
+    _refuse_if_short(item.product, quantity)
+    item.quantity = quantity
+    db.session.flush()
+
+
+def set_cart_item_quantity(user_id: int, item_id: int, quantity: int) -> CartView:
+    _check_quantity(quantity)
+    _set_quantity(user_id, item_id, quantity)
+    return get_cart(user_id)
+
+
+@transactional
+def _remove(user_id: int, item_id: int) -> None:
+    db.session.delete(_owned_item(user_id, item_id))
+    db.session.flush()
+
+
+def remove_cart_item(user_id: int, item_id: int) -> CartView:
+    _remove(user_id, item_id)
+    return get_cart(user_id)
+
+
+@transactional
+def clear_cart(user_id: int) -> None:
+    cart = _cart_for(user_id, create=False)
+    if cart is not None:
+        db.session.execute(delete(CartItem).where(CartItem.cart_id == cart.id))
+
+
+@transactional
+def merge_guest_cart(user_id: int, lines: Mapping[int, int]) -> list[CappedLine]:
+    """Add a guest's lines to the account's cart, capping each at the stock.
+
+    Archived or unknown products are dropped. Returns the lines that were cut
+    short (or dropped for lack of stock) so the page can say so.
+    """
+    capped: list[CappedLine] = []
+    if not lines:
+        return capped
+    wanted = {int(pid): int(qty) for pid, qty in lines.items() if int(qty) > 0}
+    products = {
+        p.id: p
+        for p in db.session.scalars(
+            select(Product).where(Product.id.in_(wanted), Product.is_active.is_(True))
+        )
+    }
+    cart = _cart_for(user_id, create=True)
+    existing = {
+        item.product_id: item
+        for item in db.session.scalars(select(CartItem).where(CartItem.cart_id == cart.id))
+    }
+    for product_id, quantity in sorted(wanted.items()):
+        product = products.get(product_id)
+        if product is None:
+            continue
+        item = existing.get(product_id)
+        total = quantity + (item.quantity if item else 0)
+        kept = min(total, product.stock_quantity, MAX_LINE_QUANTITY)
+        if kept < total:
+            capped.append(CappedLine(product.id, product.name, total, kept))
+        if kept <= 0:
+            if item is not None:
+                db.session.delete(item)
+            continue
+        if item is None:
+            db.session.add(
+                CartItem(
+                    cart_id=cart.id,
+                    product_id=product_id,
+                    quantity=kept,
+                    price_at_time=product.price,
+                )
+            )
+        else:
+            item.quantity = kept
+    db.session.flush()
+    return capped
+
+
+def guest_cart_view(lines: Mapping[int, int]) -> CartView:
+    """A guest's session lines as a cart; unknown or archived products are left out."""
+    wanted = {int(pid): int(qty) for pid, qty in (lines or {}).items() if int(qty) > 0}
+    if not wanted:
+        return CartView(id=None)
+    products = {
+        p.id: p
+        for p in db.session.scalars(
+            select(Product)
+            .where(Product.id.in_(wanted), Product.is_active.is_(True))
+            .options(joinedload(Product.category))
+        )
+    }
+    return CartView(
+        id=None,
+        lines=[
+            CartLine(product=p, quantity=wanted[pid], unit_price=p.price, price_at_time=p.price)
+            for pid, p in sorted(products.items())
+        ],
+    )
+
+
+def add_to_guest_cart(lines: Mapping[int, int], product_id: int, quantity: int = 1) -> dict:
+    """The guest's lines with ``quantity`` more of a product; same refusals as a customer's."""
+    _check_quantity(quantity)
+    product = _buyable(product_id)
+    new_lines = {int(k): int(v) for k, v in (lines or {}).items()}
+    new_quantity = new_lines.get(product_id, 0) + quantity
+    _check_quantity(new_quantity)
+    _refuse_if_short(product, new_quantity)
+    new_lines[product_id] = new_quantity
+    return new_lines
+
+
+def set_guest_cart_quantity(lines: Mapping[int, int], product_id: int, quantity: int) -> dict:
+    _check_quantity(quantity)
+    new_lines = {int(k): int(v) for k, v in (lines or {}).items()}
+    if product_id not in new_lines:
+        raise NotFound("No such item in your cart.")
+    _refuse_if_short(_buyable(product_id), quantity)
+    new_lines[product_id] = quantity
+    return new_lines

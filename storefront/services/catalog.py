@@ -1,0 +1,308 @@
+"""The catalog: products and categories, search and filters."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import case, delete, exists, func, or_, select
+from sqlalchemy.orm import joinedload
+
+from ..extensions import db
+from ..models import CartItem, Category, OrderItem, Product, StockMovement
+from ._sql import LIKE_ESCAPE, contains_pattern
+from ._tx import transactional
+from .errors import NotFound, ValidationError
+from .inventory import lock_products, record_movement
+from .money import parse_money
+from .pagination import Page, paginate
+
+SORTS = ("newest", "price_asc", "price_desc", "name", "relevance")
+MAX_NAME = 200
+MAX_STOCK = 1_000_000_000
+
+
+def slugify(text: str, max_length: int = 200) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:max_length].strip("-") or "item"
+
+
+@dataclass(frozen=True)
+class CategoryCount:
+    id: int
+    name: str
+    slug: str
+    product_count: int
+
+
+def list_categories() -> list[CategoryCount]:
+    """Every category, with how many active products it has."""
+    count = func.count(Product.id)
+    rows = db.session.execute(
+        select(Category.id, Category.name, Category.slug, count)
+        .outerjoin(Product, (Product.category_id == Category.id) & Product.is_active.is_(True))
+        .group_by(Category.id, Category.name, Category.slug)
+        .order_by(Category.name)
+    )
+    return [CategoryCount(*row) for row in rows]
+
+
+def find_category(ref: str) -> Category | None:
+    """A category by slug, or by name whatever its case."""
+    ref = (ref or "").strip()
+    if not ref:
+        return None
+    return db.session.scalar(
+        select(Category).where(
+            or_(Category.slug == ref.lower(), func.lower(Category.name) == ref.lower())
+        )
+    )
+
+
+def get_or_create_category(name: str) -> Category:
+    """The category of that name (any case), created if new. Flushes, never commits."""
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        raise ValidationError("A category name has 1 to 100 characters.", field="category")
+    category = db.session.scalar(select(Category).where(func.lower(Category.name) == name.lower()))
+    if category is None:
+        slug = base = slugify(name, 110)
+        n = 2
+        while db.session.scalar(select(Category.id).where(Category.slug == slug)) is not None:
+            slug = f"{base}-{n}"
+            n += 1
+        category = Category(name=name, slug=slug)
+        db.session.add(category)
+        db.session.flush()
+    return category
+
+
+def _parse_price_filter(value, field: str) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    return parse_money(value, field=field)
+
+
+def search_products(
+    q: str | None = None,
+    category: str | None = None,
+    min_price=None,
+    max_price=None,
+    in_stock: bool = False,
+    sort: str | None = None,
+    page: int = 1,
+    per_page: int = 20,
+    *,
+    include_inactive: bool = False,
+    active: bool | None = None,
+    low_stock_below: int | None = None,
+) -> Page[Product]:
+    """The catalog query behind the shop's list, the API's list and the admin table.
+
+    ``q`` matches name, description and category name, case-insensitively, as
+    substrings; every word must match somewhere. Shoppers never see archived
+    products; admins may (``include_inactive``, optionally ``active``).
+    """
+    stmt = select(Product).outerjoin(Category).options(joinedload(Product.category))
+    if not include_inactive:
+        stmt = stmt.where(Product.is_active.is_(True))
+    elif active is not None:
+        stmt = stmt.where(Product.is_active.is_(active))
+
+    terms = (q or "").split()
+    for term in terms:
+        pattern = contains_pattern(term)
+        stmt = stmt.where(
+            or_(
+                func.lower(Product.name).like(pattern, escape=LIKE_ESCAPE),
+                func.lower(Product.description).like(pattern, escape=LIKE_ESCAPE),
+                func.lower(Category.name).like(pattern, escape=LIKE_ESCAPE),
+            )
+        )
+    if category:
+        found = find_category(category)
+        if found is None:
+            return Page(items=[], page=page, per_page=per_page, total=0)
+        stmt = stmt.where(Product.category_id == found.id)
+    low = _parse_price_filter(min_price, "min_price")
+    high = _parse_price_filter(max_price, "max_price")
+    if low is not None and high is not None and low > high:
+        raise ValidationError("The lowest price is above the highest.", field="min_price")
+    if low is not None:
+        stmt = stmt.where(Product.price >= low)
+    if high is not None:
+        stmt = stmt.where(Product.price <= high)
+    if in_stock:
+        stmt = stmt.where(Product.stock_quantity > 0)
+    if low_stock_below is not None:
+        stmt = stmt.where(Product.stock_quantity <= low_stock_below)
+
+    sort = sort or ("relevance" if terms else "newest")
+    if sort not in SORTS:
+        raise ValidationError(f"Sort by one of: {', '.join(SORTS)}.", field="sort")
+    if sort == "relevance" and terms:
+        phrase = " ".join(terms).lower()
+        name = func.lower(Product.name)
+        rank = case(
+            (name == phrase, 0),
+            (name.like(f"{contains_pattern(phrase)[1:]}", escape=LIKE_ESCAPE), 1),
+            (name.like(contains_pattern(phrase), escape=LIKE_ESCAPE), 2),
+            (name.like(contains_pattern(terms[0]), escape=LIKE_ESCAPE), 3),
+            else_=4,
+        )
+        stmt = stmt.order_by(rank, Product.created_at.desc(), Product.id.desc())
+    elif sort == "price_asc":
+        stmt = stmt.order_by(Product.price.asc(), Product.id.asc())
+    elif sort == "price_desc":
+        stmt = stmt.order_by(Product.price.desc(), Product.id.desc())
+    elif sort == "name":
+        stmt = stmt.order_by(func.lower(Product.name).asc(), Product.id.asc())
+    else:
+        stmt = stmt.order_by(Product.created_at.desc(), Product.id.desc())
+    return paginate(stmt, page, per_page)
+
+
+def get_product(product_id: int, *, include_inactive: bool = False) -> Product:
+    product = db.session.scalar(
+        select(Product).options(joinedload(Product.category)).where(Product.id == product_id)
+    )
+    if product is None or (not product.is_active and not include_inactive):
+        raise NotFound("No such product.")
+    return product
+
+
+def _clean_fields(fields: dict) -> dict:
+    """Check and normalise product fields given by a form or the API."""
+    clean = {}
+    errors = {}
+    if "name" in fields:
+        name = (fields["name"] or "").strip()
+        if not name or len(name) > MAX_NAME:
+            errors["name"] = f"A name has 1 to {MAX_NAME} characters."
+        clean["name"] = name
+    if "description" in fields:
+        clean["description"] = (fields["description"] or "").strip()
+    if "price" in fields:
+        try:
+            clean["price"] = parse_money(fields["price"], field="price")
+        except ValidationError as exc:
+            errors["price"] = exc.message
+    if "stock_quantity" in fields:
+        stock = fields["stock_quantity"]
+        if isinstance(stock, bool) or not isinstance(stock, int) or not 0 <= stock <= MAX_STOCK:
+            errors["stock_quantity"] = "Stock is a whole number, zero or more."
+        clean["stock_quantity"] = stock
+    if "is_active" in fields:
+        clean["is_active"] = bool(fields["is_active"])
+    if "category" in fields:
+        clean["category"] = (fields["category"] or "").strip() or None
+    if errors:
+        raise ValidationError("Invalid product.", errors=errors)
+    return clean
+
+
+@transactional
+def create_product(
+    name: str,
+    price,
+    stock_quantity: int = 0,
+    description: str = "",
+    category: str | None = None,
+    is_active: bool = True,
+    actor_id: int | None = None,
+) -> Product:
+    """A new product; its opening stock is the ledger's ``initial`` movement."""
+    fields = _clean_fields(
+        {
+            "name": name,
+            "price": price,
+            "stock_quantity": stock_quantity,
+            "description": description,
+            "category": category,
+            "is_active": is_active,
+        }
+    )
+    product = Product(
+        name=fields["name"],
+        slug=slugify(fields["name"]),
+        description=fields["description"],
+        price=fields["price"],
+        stock_quantity=0,
+        is_active=fields["is_active"],
+        category=get_or_create_category(fields["category"]) if fields["category"] else None,
+    )
+    db.session.add(product)
+    db.session.flush()
+    if fields["stock_quantity"]:
+        record_movement(product, fields["stock_quantity"], "initial", actor_id=actor_id)
+    db.session.flush()
+    return product
+
+
+@transactional
+def update_product(product_id: int, actor_id: int | None = None, **fields) -> Product:
+    """Change any of a product's fields; a new stock figure is an ``adjustment``."""
+    clean = _clean_fields(fields)
+    product = lock_products([product_id]).get(product_id)
+    if product is None:
+        raise NotFound("No such product.")
+    if "name" in clean:
+        product.name = clean["name"]
+        product.slug = slugify(clean["name"])
+    for key in ("description", "price", "is_active"):
+        if key in clean:
+            setattr(product, key, clean[key])
+    if "category" in clean:
+        product.category = get_or_create_category(clean["category"]) if clean["category"] else None
+    if "stock_quantity" in clean:
+        delta = clean["stock_quantity"] - product.stock_quantity
+        if delta:
+            record_movement(
+                product, delta, "adjustment", actor_id=actor_id, note="Set by product update"
+            )
+    db.session.flush()
+    return product
+
+
+def archive_product(product_id: int, actor_id: int | None = None) -> Product:
+    return update_product(product_id, actor_id=actor_id, is_active=False)
+
+
+def restore_product(product_id: int, actor_id: int | None = None) -> Product:
+    return update_product(product_id, actor_id=actor_id, is_active=True)
+
+
+@transactional
+def delete_product(product_id: int) -> str:
+    """Delete a product no order refers to; archive one that an order does.
+
+    Returns ``"deleted"`` or ``"archived"``.
+    """
+    product = lock_products([product_id]).get(product_id)
+    if product is None:
+        raise NotFound("No such product.")
+    ordered = db.session.scalar(select(exists().where(OrderItem.product_id == product_id)))
+    if ordered:
+        product.is_active = False
+        db.session.flush()
+        return "archived"
+    db.session.execute(delete(CartItem).where(CartItem.product_id == product_id))
+    db.session.execute(delete(StockMovement).where(StockMovement.product_id == product_id))
+    db.session.delete(product)
+    db.session.flush()
+    return "deleted"
+
+
+@transactional
+def set_product_image(product_id: int, image_path: str | None) -> tuple[Product, str | None]:
+    """Point a product at a stored image; returns the product and the path it replaced."""
+    product = lock_products([product_id]).get(product_id)
+    if product is None:
+        raise NotFound("No such product.")
+    old = product.image_path
+    product.image_path = image_path
+    db.session.flush()
+    return product, old

@@ -1,0 +1,99 @@
+"""The domain's exceptions. Pages turn them into messages, the API into problem JSON.
+
+Each carries a human message; ``field`` names the input it is about when there
+is one, so a form can show it next to that field and the API can list it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class DomainError(Exception):
+    """Base of every refusal a service can give."""
+
+    field: str | None = None
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        if field is not None:
+            self.field = field
+
+
+class ValidationError(DomainError):
+    """Well-formed input with values the store cannot accept (API: 422)."""
+
+    def __init__(self, message: str, *, field: str | None = None, errors: dict | None = None):
+        super().__init__(message, field=field)
+        self.errors: dict[str, str] = dict(errors or {})
+        if field and field not in self.errors:
+            self.errors[field] = message
+
+
+class NotFound(DomainError):
+    """No such record, or one the caller may not see (API: 404)."""
+
+
+class PermissionDenied(DomainError):
+    """Authenticated, but not allowed (API: 403)."""
+
+
+class AuthenticationFailed(DomainError):
+    """Wrong email or password; the same message for both (API: 401)."""
+
+
+class AccountDeactivated(DomainError):
+    """The password was right but the account is deactivated (API: 403)."""
+
+
+class Conflict(DomainError):
+    """The request contradicts the state of the store (API: 409)."""
+
+
+class DuplicateEmail(Conflict):
+    field = "email"
+
+
+class EmptyCart(Conflict):
+    pass
+
+
+class InvalidTransition(Conflict):
+    field = "status"
+
+
+class IdempotencyKeyReused(Conflict):
+    pass
+
+
+class CannotActOnSelf(Conflict):
+    pass
+
+
+@dataclass(frozen=True)
+class Shortage:
+    product_id: int
+    product_name: str
+    requested: int
+    available: int  # 0 for a product that is archived
+
+
+class OutOfStock(Conflict):
+    """Some products cannot be had in the quantities asked: every one is listed."""
+
+    def __init__(self, shortages: list[Shortage]):
+        self.shortages = shortages
+        names = ", ".join(
+            f"{s.product_name} (asked {s.requested}, {s.available} left)" for s in shortages
+        )
+        super().__init__(f"Not enough stock for: {names}.")
+
+
+class ProductUnavailable(Conflict):
+    """A product in the cart has been archived since it was added."""
+
+    def __init__(self, products: list[tuple[int, str]]):
+        self.products = products
+        names = ", ".join(name for _, name in products)
+        super().__init__(f"No longer available: {names}. Remove it from your cart to continue.")

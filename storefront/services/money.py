@@ -1,0 +1,50 @@
+"""Money: ``Decimal`` with two places, parsed strictly, never ``float``."""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+from .errors import ValidationError
+
+CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal("9999999999.99")
+_MONEY_TEXT = re.compile(r"^\d+(\.\d{1,2})?$")
+
+
+def quantize(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def parse_money(value, field: str = "price") -> Decimal:
+    """Read a price from a string or a number: no sign, exponent or third decimal.
+
+    Numbers are read through their shortest text form (``repr``), so ``12.5``
+    is 12.50 exactly and a binary float never reaches arithmetic.
+    """
+    if isinstance(value, bool) or value is None:
+        raise ValidationError("Enter an amount such as 12.50.", field=field)
+    if isinstance(value, Decimal):
+        text = format(value, "f") if value.is_finite() else "nan"
+    elif isinstance(value, int):
+        text = str(value)
+    elif isinstance(value, float):
+        text = repr(value)
+    elif isinstance(value, str):
+        text = value.strip()
+    else:
+        raise ValidationError("Enter an amount such as 12.50.", field=field)
+    if not _MONEY_TEXT.match(text):
+        raise ValidationError(
+            "Enter an amount such as 12.50: digits, at most two decimals, no sign.",
+            field=field,
+        )
+    amount = Decimal(text)
+    if amount > MAX_AMOUNT:
+        raise ValidationError("The amount is too large.", field=field)
+    return quantize(amount)
+
+
+def format_money(amount: Decimal) -> str:
+    """The API's form: a string with exactly two decimals, ``"1250.00"``."""
+    return str(quantize(Decimal(amount)))

@@ -1,0 +1,297 @@
+"""Orders: the one checkout both faces use, and the status machine."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..extensions import db
+from ..models import (
+    ORDER_STATUSES,
+    Cart,
+    CartItem,
+    IdempotencyKey,
+    Order,
+    OrderItem,
+    OrderStatusChange,
+    User,
+)
+from ._sql import LIKE_ESCAPE, contains_pattern
+from ._tx import write_transaction
+from .errors import (
+    EmptyCart,
+    IdempotencyKeyReused,
+    InvalidTransition,
+    NotFound,
+    OutOfStock,
+    ProductUnavailable,
+    Shortage,
+    ValidationError,
+)
+from .inventory import lock_products, record_movement
+from .money import quantize
+from .pagination import Page, paginate
+
+# The status machine: what each status may become.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "pending": ("processing", "cancelled"),
+    "processing": ("shipped", "cancelled"),
+    "shipped": ("delivered",),
+    "delivered": (),
+    "cancelled": (),
+}
+CANCELLABLE = ("pending", "processing")
+MAX_ADDRESS = 1000
+MAX_NOTE = 1000
+MAX_KEY = 255
+
+
+def allowed_transitions(status: str) -> tuple[str, ...]:
+    return TRANSITIONS.get(status, ())
+
+
+@dataclass(frozen=True)
+class PlacedOrder:
+    order: Order
+    created: bool  # False when an Idempotency-Key replayed an earlier order
+
+
+def _fingerprint(shipping_address: str, note: str) -> str:
+    body = json.dumps({"shipping_address": shipping_address, "note": note}, sort_keys=True)
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def _check_checkout_input(shipping_address: str, note: str, key: str | None) -> tuple[str, str]:
+    errors = {}
+    shipping_address = (shipping_address or "").strip()
+    note = (note or "").strip()
+    if not shipping_address:
+        errors["shipping_address"] = "Enter the address to ship to."
+    elif len(shipping_address) > MAX_ADDRESS:
+        errors["shipping_address"] = f"Use at most {MAX_ADDRESS} characters."
+    if len(note) > MAX_NOTE:
+        errors["note"] = f"Use at most {MAX_NOTE} characters."
+    if key is not None and not 1 <= len(key) <= MAX_KEY:
+        errors["idempotency_key"] = f"An idempotency key has 1 to {MAX_KEY} characters."
+    if errors:
+        raise ValidationError("Invalid checkout.", errors=errors)
+    return shipping_address, note
+
+
+def _replay(user_id: int, key: str, fingerprint: str) -> int | None:
+    """The id of the order this key already placed, if any."""
+    record = db.session.scalar(
+        select(IdempotencyKey).where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
+    )
+    if record is None:
+        return None
+    if record.fingerprint != fingerprint:
+        raise IdempotencyKeyReused(
+            "This Idempotency-Key was already used for a different checkout."
+        )
+    return record.order_id
+
+
+def place_order(
+    user_id: int, shipping_address: str, note: str = "", idempotency_key: str | None = None
+) -> PlacedOrder:
+    """Turn the customer's cart into an order, all or nothing.
+
+    The customer's cart row is locked first (one checkout per customer at a
+    time, so a double click meets the first order's idempotency key), then the
+    products in ascending id order, so that checkouts serialize per product
+    and never deadlock. Every shortage is reported, not just the first.
+    """
+    shipping_address, note = _check_checkout_input(shipping_address, note, idempotency_key)
+    fingerprint = _fingerprint(shipping_address, note)
+    with write_transaction() as session:
+        cart = session.scalar(select(Cart).where(Cart.user_id == user_id).with_for_update())
+        if idempotency_key is not None:
+            replayed_id = _replay(user_id, idempotency_key, fingerprint)
+            if replayed_id is not None:
+                return PlacedOrder(order=get_order(replayed_id), created=False)
+        items = (
+            list(
+                session.scalars(
+                    select(CartItem)
+                    .where(CartItem.cart_id == cart.id)
+                    .order_by(CartItem.product_id)
+                    .execution_options(populate_existing=True)
+                )
+            )
+            if cart is not None
+            else []
+        )
+        if not items:
+            raise EmptyCart("Your cart is empty.")
+        products = lock_products(item.product_id for item in items)
+
+        unavailable = [
+            (item.product_id, products[item.product_id].name)
+            for item in items
+            if not products[item.product_id].is_active
+        ]
+        if unavailable:
+            raise ProductUnavailable(unavailable)
+        shortages = [
+            Shortage(p.id, p.name, item.quantity, p.stock_quantity)
+            for item in items
+            if item.quantity > (p := products[item.product_id]).stock_quantity
+        ]
+        if shortages:
+            raise OutOfStock(shortages)
+
+        order = Order(
+            user_id=user_id,
+            status="pending",
+            total_amount=Decimal("0.00"),
+            shipping_address=shipping_address,
+            note=note,
+        )
+        session.add(order)
+        session.flush()
+        total = Decimal("0.00")
+        for item in items:
+            product = products[item.product_id]
+            line_total = quantize(product.price * item.quantity)
+            total += line_total
+            session.add(
+                OrderItem(
+                    order_id=order.id,
+                    product_id=product.id,
+                    product_name=product.name,
+                    quantity=item.quantity,
+                    price_at_time=product.price,
+                    line_total=line_total,
+                )
+            )
+            record_movement(product, -item.quantity, "order", order_id=order.id, actor_id=user_id)
+        order.total_amount = total
+        session.add(
+            OrderStatusChange(
+                order_id=order.id, from_status=None, to_status="pending", changed_by_id=user_id
+            )
+        )
+        for item in items:
+            session.delete(item)
+        if idempotency_key is not None:
+            session.add(
+                IdempotencyKey(
+                    user_id=user_id, key=idempotency_key, fingerprint=fingerprint, order_id=order.id
+                )
+            )
+        session.flush()
+        order_id = order.id
+    return PlacedOrder(order=get_order(order_id), created=True)
+
+
+def _order_query():
+    return select(Order).options(
+        selectinload(Order.items),
+        selectinload(Order.status_history),
+        joinedload(Order.user),
+    )
+
+
+def get_order(order_id: int, *, owner_id: int | None = None) -> Order:
+    """An order with its items and history; with ``owner_id``, only that customer's."""
+    order = db.session.scalar(_order_query().where(Order.id == order_id))
+    if order is None or (owner_id is not None and order.user_id != owner_id):
+        raise NotFound("No such order.")
+    return order
+
+
+def list_orders(
+    *,
+    user_id: int | None = None,
+    status: str | None = None,
+    customer: str | None = None,
+    page: int = 1,
+    per_page: int = 20,
+) -> Page[Order]:
+    """Orders newest first, by customer id, status, or customer email/name text."""
+    stmt = select(Order).options(selectinload(Order.items), joinedload(Order.user))
+    if user_id is not None:
+        stmt = stmt.where(Order.user_id == user_id)
+    if status:
+        if status not in ORDER_STATUSES:
+            raise ValidationError(f"Status is one of: {', '.join(ORDER_STATUSES)}.", field="status")
+        stmt = stmt.where(Order.status == status)
+    if customer:
+        pattern = contains_pattern(customer.strip())
+        stmt = stmt.join(User, User.id == Order.user_id).where(
+            func.lower(User.email).like(pattern, escape=LIKE_ESCAPE)
+            | func.lower(User.full_name).like(pattern, escape=LIKE_ESCAPE)
+        )
+    stmt = stmt.order_by(Order.created_at.desc(), Order.id.desc())
+    return paginate(stmt, page, per_page)
+
+
+def _lock_order(order_id: int) -> Order:
+    order = db.session.scalar(
+        select(Order)
+        .where(Order.id == order_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if order is None:
+        raise NotFound("No such order.")
+    return order
+
+
+def _record_status(order: Order, new_status: str, actor_id: int | None) -> None:
+    db.session.add(
+        OrderStatusChange(
+            order_id=order.id,
+            from_status=order.status,
+            to_status=new_status,
+            changed_by_id=actor_id,
+        )
+    )
+    order.status = new_status
+
+
+def _cancel_locked(order: Order, actor_id: int | None) -> None:
+    if order.status not in CANCELLABLE:
+        raise InvalidTransition(f"An order that is {order.status} can no longer be cancelled.")
+    items = list(db.session.scalars(select(OrderItem).where(OrderItem.order_id == order.id)))
+    products = lock_products(item.product_id for item in items)
+    for item in sorted(items, key=lambda i: i.product_id):
+        record_movement(
+            products[item.product_id], item.quantity, "cancel", order_id=order.id, actor_id=actor_id
+        )
+    owner = db.session.get(User, order.user_id)
+    owner.order_cancellation_count += 1
+    _record_status(order, "cancelled", actor_id)
+
+
+def change_order_status(order_id: int, new_status: str, actor_id: int | None = None) -> Order:
+    """An admin moves an order along the status machine; cancelling restocks."""
+    if new_status not in ORDER_STATUSES:
+        raise ValidationError(f"Status is one of: {', '.join(ORDER_STATUSES)}.", field="status")
+    with write_transaction():
+        order = _lock_order(order_id)
+        if new_status not in allowed_transitions(order.status):
+            raise InvalidTransition(f"An order that is {order.status} cannot become {new_status}.")
+        if new_status == "cancelled":
+            _cancel_locked(order, actor_id)
+        else:
+            _record_status(order, new_status, actor_id)
+        db.session.flush()
+    return get_order(order_id)
+
+
+def cancel_order(order_id: int, actor_id: int, *, as_admin: bool = False) -> Order:
+    """The owner (or an admin) cancels before shipping: stock comes back."""
+    with write_transaction():
+        order = _lock_order(order_id)
+        if not as_admin and order.user_id != actor_id:
+            raise NotFound("No such order.")
+        _cancel_locked(order, actor_id)
+        db.session.flush()
+    return get_order(order_id)

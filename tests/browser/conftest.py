@@ -1,0 +1,129 @@
+"""Browser tests: the real app served on loopback, driven by Debian's Chromium.
+
+Chromium comes from Debian (``apt-get install chromium``), never from a
+Playwright download. Without it the browser tests skip on a laptop; under
+``CI=true`` a skip is a failure (see tests/conftest.py).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+pytestmark = pytest.mark.browser
+
+
+def _chromium_available() -> str | None:
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        return f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is not installed"
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    reason = _chromium_available()
+    if reason:
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class LiveServer:
+    def __init__(self, app):
+        self.app = app
+        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def start(self):
+        self._thread.start()
+        return self
+
+    def stop(self):
+        self._server.shutdown()
+        self._thread.join(timeout=10)
+
+
+@pytest.fixture
+def live_app(make_app):
+    """The app as a browser meets it: CSRF on, like production."""
+    return make_app(WTF_CSRF_ENABLED=True)
+
+
+@pytest.fixture
+def live_server(live_app):
+    server = LiveServer(live_app).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def in_app(live_app):
+    """Run service calls (set-up, checks) against the live server's database."""
+
+    def run(func, *args, **kwargs):
+        with live_app.app_context():
+            try:
+                return func(*args, **kwargs)
+            finally:
+                from storefront.extensions import db
+
+                db.session.remove()
+
+    return run
+
+
+def assert_accessible(page, min_impact=("serious", "critical")):
+    """No axe-core violation of serious or critical impact on the current page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    bad = [v for v in results.response["violations"] if v.get("impact") in min_impact]
+    details = "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} -> "
+        + ", ".join(str(n.get("target")) for n in v.get("nodes", [])[:5])
+        for v in bad
+    )
+    assert not bad, f"accessibility violations on {page.url}:\n{details}"
+
+
+def save_screenshot(page, name: str) -> Path:
+    from tests.conftest import artifacts_dir
+
+    path = artifacts_dir() / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

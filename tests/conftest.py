@@ -1,0 +1,229 @@
+"""Test harness: a migrated database per run, emptied after every test.
+
+``TEST_DATABASE_URL`` picks the database: unset, a SQLite file in a temporary
+folder; ``postgresql+psycopg://...``, a fresh database created on that server
+for this run and dropped after it (so parallel runs never meet).
+Under ``CI=true`` a skipped test is a failure: CI must run everything.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+# Tests never read or write the developer's instance folder or .env values.
+_INSTANCE = tempfile.mkdtemp(prefix="storefront-test-instance-")
+os.environ["STOREFRONT_INSTANCE_PATH"] = _INSTANCE
+for _name in ("DATABASE_URL", "SECRET_KEY", "RATELIMIT_STORAGE_URI", "CORS_ORIGINS"):
+    os.environ.pop(_name, None)
+
+from storefront import create_app  # noqa: E402
+from storefront.extensions import db  # noqa: E402
+from storefront.models import Base  # noqa: E402
+
+CI = os.environ.get("CI", "").lower() == "true"
+ADMIN_PASSWORD = "admin-pass-123"
+CUSTOMER_PASSWORD = "customer-pass-123"
+
+
+def _create_postgres_database(url: str) -> str:
+    base = make_url(url)
+    name = f"storefront_test_{uuid.uuid4().hex[:10]}"
+    engine = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_postgres_database(url: str) -> None:
+    target = make_url(url)
+    engine = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    requested = os.environ.get("TEST_DATABASE_URL", "").strip()
+    if requested.startswith("postgresql"):
+        url = _create_postgres_database(requested)
+        yield url
+        _drop_postgres_database(url)
+    else:
+        yield "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
+
+
+def base_config(database_url: str, media_root: str) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-for-hs256",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "BCRYPT_LOG_ROUNDS": 4,
+        "RATELIMIT_ENABLED": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "MEDIA_ROOT": media_root,
+        "SERVER_NAME": None,
+    }
+
+
+@pytest.fixture(scope="session")
+def migrated_database(database_url, tmp_path_factory):
+    """Build the schema once per run, through the migrations (never create_all)."""
+    from flask_migrate import upgrade
+
+    app = create_app(base_config(database_url, str(tmp_path_factory.mktemp("media"))))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return database_url
+
+
+def _empty_all_tables() -> None:
+    tables = list(reversed(Base.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def make_app(migrated_database, tmp_path):
+    """Build an app with test settings plus overrides; tables are emptied afterwards."""
+    apps = []
+
+    def factory(**overrides):
+        config = base_config(migrated_database, str(tmp_path / "media"))
+        config.update(overrides)
+        app = create_app(config)
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+    if apps:
+        with apps[0].app_context():
+            _empty_all_tables()
+            db.session.remove()
+    for app in apps:
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app()
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def is_postgres(app) -> bool:
+    return db.engine.dialect.name == "postgresql"
+
+
+# --- factories: built through the services, so the ledger stays right ------
+
+
+@pytest.fixture
+def make_user(app):
+    from storefront.services import accounts
+
+    counter = iter(range(1, 1_000_000))
+
+    def factory(role="customer", email=None, password=None, full_name="Test Person", active=True):
+        n = next(counter)
+        email = email or f"{role}{n}@example.com"
+        password = password or (ADMIN_PASSWORD if role == "admin" else CUSTOMER_PASSWORD)
+        user = accounts.register(email, password, full_name, role=role)
+        if not active:
+            accounts.deactivate_user(user.id)
+        return user
+
+    return factory
+
+
+@pytest.fixture
+def customer(make_user):
+    return make_user("customer", email="shopper@example.com")
+
+
+@pytest.fixture
+def admin(make_user):
+    return make_user("admin", email="boss@example.com")
+
+
+@pytest.fixture
+def make_product(app):
+    from storefront.services import catalog
+
+    counter = iter(range(1, 1_000_000))
+
+    def factory(
+        name=None, price="10.00", stock=10, category="General", description="", active=True
+    ):
+        n = next(counter)
+        return catalog.create_product(
+            name=name or f"Product {n}",
+            price=Decimal(str(price)),
+            stock_quantity=stock,
+            description=description,
+            category=category,
+            is_active=active,
+        )
+
+    return factory
+
+
+# --- CI: a skip is a failure -------------------------------------------------
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if CI and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped under CI=true, which must run every test: {report.longrepr}"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked postgres_only are deselected (not skipped) on other databases."""
+    if os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"):
+        return
+    keep, drop = [], []
+    for item in items:
+        (drop if item.get_closest_marker("postgres_only") else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+def artifacts_dir() -> Path:
+    path = Path(__file__).resolve().parent.parent / "test-artifacts"
+    path.mkdir(exist_ok=True)
+    return path
