@@ -48,3 +48,8 @@ def parse_money(value, field: str = "price") -> Decimal:
 def format_money(amount: Decimal) -> str:
     """The API's form: a string with exactly two decimals, ``"1250.00"``."""
     return str(quantize(Decimal(amount)))
+
+
+def display_money(amount: Decimal, currency: str) -> str:
+    """For people: ``BDT 1,250.00``."""
+    return f"{currency} {quantize(Decimal(amount)):,.2f}"

@@ -2,6 +2,8 @@
 
 from flask import Blueprint, Flask, render_template
 
+from ..services.money import display_money
+
 bp = Blueprint("shop", __name__)
 
 
@@ -17,3 +19,7 @@ def catalog():
 
 def register_template_helpers(app: Flask) -> None:
     """Filters and globals every template may use (money, currency, cart count)."""
+
+    @app.template_filter("money")
+    def money_filter(amount) -> str:
+        return display_money(amount, app.config["CURRENCY"])
