@@ -115,8 +115,9 @@ def make_app(migrated_database, tmp_path):
     for app in apps:
         with app.app_context():
             db.session.remove()
-    if apps:
-        with apps[0].app_context():
+    on_test_db = [a for a in apps if a.config["SQLALCHEMY_DATABASE_URI"] == migrated_database]
+    if on_test_db:
+        with on_test_db[0].app_context():
             _empty_all_tables()
             db.session.remove()
     for app in apps:

@@ -1,3 +1,11 @@
+"""Probes and start-up settings."""
+
+import pytest
+
+from storefront import create_app
+from storefront.config import ConfigError
+
+
 def test_healthz_answers_while_the_process_runs(client):
     response = client.get("/healthz")
     assert response.status_code == 200
@@ -7,3 +15,43 @@ def test_healthz_answers_while_the_process_runs(client):
 def test_readyz_answers_when_the_database_does(client):
     response = client.get("/readyz")
     assert response.status_code == 200
+    assert response.get_json()["database"] == "ok"
+
+
+def test_readyz_answers_503_when_the_database_is_unreachable(make_app):
+    # Port 1 on loopback: nothing listens, so the connection is refused at once.
+    app = make_app(
+        SQLALCHEMY_DATABASE_URI="postgresql+psycopg://postgres@127.0.0.1:1/none?connect_timeout=2"
+    )
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.get_json()["status"] == "unavailable"
+    assert "psycopg" not in response.get_data(as_text=True)
+
+
+def test_production_refuses_to_start_without_a_long_secret_key(monkeypatch, tmp_path):
+    monkeypatch.setenv("STOREFRONT_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "short")
+    monkeypatch.setenv("STOREFRONT_INSTANCE_PATH", str(tmp_path))
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        create_app()
+
+
+def test_development_keeps_its_generated_secret_key_across_restarts(monkeypatch, tmp_path):
+    monkeypatch.delenv("STOREFRONT_ENV", raising=False)
+    monkeypatch.delenv("FLASK_ENV", raising=False)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("STOREFRONT_INSTANCE_PATH", str(tmp_path))
+    first = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).config["SECRET_KEY"]
+    second = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).config["SECRET_KEY"]
+    assert len(first) >= 32
+    assert first == second
+    assert (tmp_path / "secret_key").read_text().strip() == first
+
+
+def test_pages_carry_a_content_security_policy_without_unsafe_inline(client):
+    response = client.get("/healthz")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
