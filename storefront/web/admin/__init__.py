@@ -1,10 +1,65 @@
-"""The back office under /admin. (Stub: filled in by the admin issue.)"""
+"""The back office under /admin: dashboard, products, stock, orders and users.
 
-from flask import Blueprint, render_template
+Every route of this blueprint is for admins only. The check is a
+``before_request`` on the blueprint rather than a decorator per view, so a
+route added later cannot forget it: guests are sent to the login page,
+customers get 403.
+"""
+
+from flask import Blueprint, abort, current_app, request, url_for
+from flask_login import current_user
+
+from ...media import image_urls
+from ...services.reporting import shop_timezone
 
 bp = Blueprint("admin", __name__)
 
 
-@bp.get("/")
-def dashboard():
-    return render_template("shop/home.html")
+@bp.before_request
+def require_admin():
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    if not current_user.is_admin:
+        abort(403)
+    return None
+
+
+@bp.context_processor
+def admin_helpers():
+    return {"url_with": url_with, "local_time": local_time, "thumbnail_of": thumbnail_of}
+
+
+def local_time(moment) -> str:
+    """A stored UTC time as the shop's staff read it: in the shop's time zone."""
+    if moment is None:
+        return ""
+    return moment.astimezone(shop_timezone()).strftime("%d %b %Y, %H:%M")
+
+
+def thumbnail_of(product) -> str | None:
+    return image_urls(product)[1]
+
+
+def url_with(**changes) -> str:
+    """This page's URL with some query arguments changed (None removes one).
+
+    Changing anything but the page goes back to the first page.
+    """
+    args = request.args.to_dict()
+    if "page" not in changes:
+        args.pop("page", None)
+    for key, value in changes.items():
+        if value is None or value == "":
+            args.pop(key, None)
+        else:
+            args[key] = value
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def page_number() -> int:
+    """The ``page`` query argument; anything that is not a positive number means 1."""
+    value = request.args.get("page", "1")
+    return int(value) if value.isdigit() and 0 < int(value) < 1_000_000 else 1
+
+
+from . import dashboard, orders, products, users  # noqa: E402, F401  (routes on bp)

@@ -1,0 +1,118 @@
+"""The back office's forms. They check the shape of input; the services judge it."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from ...services import errors as domain
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class ProductForm(FlaskForm):
+    name = StringField("Name", validators=[InputRequired(), Length(max=200)], filters=[_strip])
+    description = TextAreaField("Description", validators=[Optional()], filters=[_strip])
+    # Text, not a DecimalField: the money service reads it strictly (no float on the way).
+    price = StringField(
+        "Price", validators=[InputRequired()], filters=[_strip], description="For example 1250.00"
+    )
+    category = StringField(
+        "Category",
+        validators=[Optional(), Length(max=100)],
+        filters=[_strip],
+        description="Pick an existing category or type a new one; leave empty for none.",
+    )
+    is_active = BooleanField("Active (shown in the shop)", default=True)
+
+
+class NewProductForm(ProductForm):
+    stock_quantity = IntegerField(
+        "Opening stock",
+        default=0,
+        validators=[InputRequired("Enter a whole number."), NumberRange(min=0)],
+    )
+
+
+class ImageForm(FlaskForm):
+    image = FileField(
+        "New image",
+        validators=[FileRequired("Choose an image file.")],
+        description="JPEG, PNG or WebP.",
+    )
+
+
+class StockAdjustmentForm(FlaskForm):
+    delta = IntegerField(
+        "Change",
+        validators=[InputRequired("Enter a whole number such as 5 or -2.")],
+        description="Positive to add stock, negative to remove it.",
+    )
+    note = TextAreaField(
+        "Reason",
+        validators=[InputRequired("Say why the stock changes."), Length(max=1000)],
+        filters=[_strip],
+        description="Kept in the ledger, for example “Recount after delivery”.",
+    )
+
+    def validate_note(self, field):
+        if not field.data:
+            raise ValidationError("Say why the stock changes.")
+
+
+class OrderStatusForm(FlaskForm):
+    new_status = HiddenField(validators=[InputRequired()])
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""
+
+
+class NewAdminForm(FlaskForm):
+    full_name = StringField("Full name", validators=[Optional(), Length(max=200)], filters=[_strip])
+    email = EmailField("Email", validators=[InputRequired(), Length(max=255)], filters=[_strip])
+    password = PasswordField(
+        "Password",
+        validators=[InputRequired(), Length(min=8, message="Use at least 8 characters.")],
+        description="At least 8 characters.",
+    )
+    confirm = PasswordField(
+        "Repeat the password",
+        validators=[InputRequired(), EqualTo("password", message="The passwords differ.")],
+    )
+
+
+def show_errors(form: FlaskForm, exc: domain.DomainError) -> list[str]:
+    """Put a service's refusal next to the fields it names; return what fits no field."""
+    errors = dict(getattr(exc, "errors", None) or {})
+    if not errors and exc.field:
+        errors[exc.field] = exc.message
+    if not errors:
+        return [exc.message]
+    leftover = []
+    for name, message in errors.items():
+        field = form._fields.get(name)
+        if field is None:
+            leftover.append(message)
+        else:
+            field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
+    return leftover

@@ -1,0 +1,78 @@
+"""Orders: the filtered list, one order, and its moves along the status machine."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ...models import ORDER_STATUSES
+from ...services import orders, reporting
+from ...services.errors import Conflict, NotFound, ValidationError
+from . import bp, page_number
+from .forms import OrderStatusForm
+
+PER_PAGE = 20
+# What the button for each target status says.
+ACTIONS = {
+    "processing": "Start processing",
+    "shipped": "Mark as shipped",
+    "delivered": "Mark as delivered",
+    "cancelled": "Cancel order and restock",
+}
+
+
+@bp.get("/orders")
+def orders_list():
+    filters = {
+        "status": request.args.get("status", ""),
+        "customer": request.args.get("customer", "").strip(),
+    }
+    if filters["status"] not in ORDER_STATUSES:
+        filters["status"] = ""
+    results = orders.list_orders(
+        status=filters["status"] or None,
+        customer=filters["customer"] or None,
+        page=page_number(),
+        per_page=PER_PAGE,
+    )
+    return render_template(
+        "admin/orders.html",
+        results=results,
+        filters=filters,
+        statuses=ORDER_STATUSES,
+        section="orders",
+    )
+
+
+@bp.get("/orders/<int:order_id>")
+def order_detail(order_id: int):
+    try:
+        order = orders.get_order(order_id)
+    except NotFound:
+        abort(404)
+    changed_by = reporting.people(c.changed_by_id for c in order.status_history)
+    return render_template(
+        "admin/order.html",
+        order=order,
+        changed_by=changed_by,
+        transitions=[(s, ACTIONS.get(s, s)) for s in orders.allowed_transitions(order.status)],
+        form=OrderStatusForm(),
+        section="orders",
+    )
+
+
+@bp.post("/orders/<int:order_id>/status")
+def change_order_status(order_id: int):
+    form = OrderStatusForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        order = orders.change_order_status(order_id, form.new_status.data, actor_id=current_user.id)
+    except NotFound:
+        abort(404)
+    except (Conflict, ValidationError) as exc:  # InvalidTransition is a Conflict
+        flash(f"Not changed: {exc.message}", "error")
+    else:
+        if order.status == "cancelled":
+            flash(f"Order #{order.id} is cancelled; its items are back in stock.", "success")
+        else:
+            flash(f"Order #{order.id} is now {order.status}.", "success")
+    return redirect(url_for("admin.order_detail", order_id=order_id))

@@ -1,0 +1,221 @@
+"""Products: the table, the forms, the image, archive and restore, the stock ledger."""
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ...media import image_urls
+from ...services import catalog, inventory, reporting
+from ...services.errors import DomainError, NotFound, ValidationError
+from ...services.images import ImageTooLarge, replace_product_image
+from . import bp, page_number
+from .forms import (
+    ConfirmForm,
+    ImageForm,
+    NewProductForm,
+    ProductForm,
+    StockAdjustmentForm,
+    show_errors,
+)
+
+PER_PAGE = 20
+SORTS = {"newest": "Newest", "name": "Name", "price_asc": "Price", "price_desc": "Price"}
+STATES = {"all": None, "active": True, "archived": False}
+
+
+def _product_or_404(product_id: int):
+    try:
+        return catalog.get_product(product_id, include_inactive=True)
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/products")
+def products():
+    filters = {
+        "q": request.args.get("q", "").strip(),
+        "category": request.args.get("category", "").strip(),
+        "state": request.args.get("state", "all"),
+        "low_stock": request.args.get("low_stock") == "1",
+        "sort": request.args.get("sort", "newest"),
+    }
+    if filters["state"] not in STATES:
+        filters["state"] = "all"
+    if filters["sort"] not in SORTS:
+        filters["sort"] = "newest"
+    threshold = int(current_app.config.get("LOW_STOCK_THRESHOLD", 5))
+    try:
+        results = catalog.search_products(
+            q=filters["q"] or None,
+            category=filters["category"] or None,
+            sort=filters["sort"],
+            page=page_number(),
+            per_page=PER_PAGE,
+            include_inactive=True,
+            active=STATES[filters["state"]],
+            low_stock_below=threshold if filters["low_stock"] else None,
+        )
+    except ValidationError as exc:
+        abort(400, exc.message)
+    return render_template(
+        "admin/products.html",
+        results=results,
+        filters=filters,
+        categories=catalog.list_categories(),
+        threshold=threshold,
+        section="products",
+    )
+
+
+def _form_page(form, *, product=None, image_form=None, status=200):
+    categories = catalog.list_categories()
+    image_url = thumb_url = None
+    if product is not None:
+        image_url, thumb_url = image_urls(product)
+    return (
+        render_template(
+            "admin/product_form.html",
+            form=form,
+            product=product,
+            image_form=image_form,
+            image_url=image_url,
+            thumb_url=thumb_url,
+            categories=categories,
+            confirm=ConfirmForm(),
+            section="products",
+        ),
+        status,
+    )
+
+
+@bp.route("/products/new", methods=["GET", "POST"])
+def new_product():
+    form = NewProductForm()
+    if form.validate_on_submit():
+        try:
+            product = catalog.create_product(
+                name=form.name.data,
+                price=form.price.data,
+                stock_quantity=form.stock_quantity.data,
+                description=form.description.data or "",
+                category=form.category.data or None,
+                is_active=form.is_active.data,
+                actor_id=current_user.id,
+            )
+        except ValidationError as exc:
+            for message in show_errors(form, exc):
+                flash(message, "error")
+        else:
+            flash(f"Product “{product.name}” created. Add its image below.", "success")
+            return redirect(url_for("admin.edit_product", product_id=product.id))
+    return _form_page(form, status=422 if form.is_submitted() else 200)
+
+
+@bp.route("/products/<int:product_id>/edit", methods=["GET", "POST"])
+def edit_product(product_id: int):
+    product = _product_or_404(product_id)
+    form = ProductForm(obj=product)
+    if request.method == "GET":
+        form.category.data = product.category.name if product.category else ""
+        form.price.data = str(product.price)
+    if form.validate_on_submit():
+        try:
+            product = catalog.update_product(
+                product_id,
+                actor_id=current_user.id,
+                name=form.name.data,
+                price=form.price.data,
+                description=form.description.data or "",
+                category=form.category.data or None,
+                is_active=form.is_active.data,
+            )
+        except NotFound:
+            abort(404)
+        except ValidationError as exc:
+            for message in show_errors(form, exc):
+                flash(message, "error")
+        else:
+            flash(f"Product “{product.name}” saved.", "success")
+            return redirect(url_for("admin.edit_product", product_id=product.id))
+    return _form_page(
+        form,
+        product=product,
+        image_form=ImageForm(),
+        status=422 if form.is_submitted() else 200,
+    )
+
+
+@bp.post("/products/<int:product_id>/image")
+def upload_product_image(product_id: int):
+    product = _product_or_404(product_id)
+    image_form = ImageForm()
+    if image_form.validate_on_submit():
+        try:
+            replace_product_image(product_id, image_form.image.data.stream)
+        except NotFound:
+            abort(404)
+        except (ValidationError, ImageTooLarge) as exc:
+            show_errors(image_form, exc)
+        else:
+            flash("Image saved.", "success")
+            return redirect(url_for("admin.edit_product", product_id=product_id))
+    form = ProductForm(formdata=None, obj=product)
+    form.category.data = product.category.name if product.category else ""
+    form.price.data = str(product.price)
+    return _form_page(form, product=product, image_form=image_form, status=422)
+
+
+def _set_active(product_id: int, active: bool):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    change = catalog.restore_product if active else catalog.archive_product
+    try:
+        product = change(product_id, actor_id=current_user.id)
+    except NotFound:
+        abort(404)
+    if active:
+        flash(f"“{product.name}” is back in the shop.", "success")
+    else:
+        flash(f"“{product.name}” is archived: hidden from the shop, kept in orders.", "success")
+    return redirect(url_for("admin.edit_product", product_id=product_id))
+
+
+@bp.post("/products/<int:product_id>/archive")
+def archive_product(product_id: int):
+    return _set_active(product_id, False)
+
+
+@bp.post("/products/<int:product_id>/restore")
+def restore_product(product_id: int):
+    return _set_active(product_id, True)
+
+
+@bp.route("/products/<int:product_id>/stock", methods=["GET", "POST"])
+def product_stock(product_id: int):
+    product = _product_or_404(product_id)
+    form = StockAdjustmentForm()
+    if form.validate_on_submit():
+        try:
+            product = inventory.adjust_stock(
+                product_id, form.delta.data, form.note.data, actor_id=current_user.id
+            )
+        except NotFound:
+            abort(404)
+        except DomainError as exc:  # ValidationError, InsufficientStock
+            for message in show_errors(form, exc):
+                flash(message, "error")
+        else:
+            flash(f"Stock of “{product.name}” is now {product.stock_quantity}.", "success")
+            return redirect(url_for("admin.product_stock", product_id=product_id))
+    ledger = inventory.list_movements(product_id, page=page_number(), per_page=PER_PAGE)
+    actors = reporting.people(m.actor_id for m in ledger.items)
+    return (
+        render_template(
+            "admin/stock.html",
+            product=product,
+            form=form,
+            ledger=ledger,
+            actors=actors,
+            section="products",
+        ),
+        422 if form.is_submitted() else 200,
+    )

@@ -1,0 +1,115 @@
+"""Every route under /admin: guests go to login, customers get 403, admins get in.
+
+The routes come from the URL map, so a route added later is checked without
+anyone remembering to list it here.
+"""
+
+from __future__ import annotations
+
+import pytest
+from flask_login.utils import _create_identifier
+
+from storefront import create_app
+from storefront.services import cart, orders
+from tests.conftest import base_config
+
+
+def log_in(client, user) -> None:
+    """What Flask-Login's login_user leaves in the session, set directly."""
+    with client.application.test_request_context(environ_base=client.environ_base):
+        identifier = _create_identifier()
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+        session["_id"] = identifier
+
+
+def _admin_rules():
+    app = create_app(base_config("sqlite://", "/nonexistent"))
+    rules = []
+    for rule in app.url_map.iter_rules():
+        if rule.rule == "/admin" or rule.rule.startswith("/admin/"):
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                rules.append(pytest.param(rule.rule, method, id=f"{method} {rule.rule}"))
+    return rules
+
+
+ADMIN_RULES = _admin_rules()
+
+
+@pytest.fixture
+def records(app, make_user, make_product):
+    """Real records for every kind of id an admin URL takes."""
+    shopper = make_user("customer", email="buyer@example.com")
+    product = make_product(stock=5)
+    cart.add_to_cart(shopper.id, product.id, 1)
+    order = orders.place_order(shopper.id, "1 Test Road").order
+    return {"product_id": product.id, "order_id": order.id, "user_id": shopper.id}
+
+
+def _url(rule: str, records: dict) -> str:
+    url = rule
+    for name, value in records.items():
+        url = url.replace(f"<int:{name}>", str(value)).replace(f"<{name}>", str(value))
+    assert "<" not in url, f"no test record for an argument of {rule}: add one to `records`"
+    return url
+
+
+def test_the_url_map_has_admin_routes():
+    # A guard against the walk below silently testing nothing.
+    rules = {p.values[0] for p in ADMIN_RULES}
+    assert {"/admin/", "/admin/products", "/admin/orders/<int:order_id>"} <= rules
+    assert len(ADMIN_RULES) >= 15
+
+
+@pytest.mark.parametrize(("rule", "method"), ADMIN_RULES)
+def test_a_guest_is_sent_to_login(client, records, rule, method):
+    url = _url(rule, records)
+    response = client.open(url, method=method)
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+    assert "next=" in response.headers["Location"]
+
+
+@pytest.mark.parametrize(("rule", "method"), ADMIN_RULES)
+def test_a_customer_is_refused_with_403(client, customer, records, rule, method):
+    log_in(client, customer)
+    response = client.open(_url(rule, records), method=method)
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("rule", sorted({p.values[0] for p in ADMIN_RULES if p.values[1] == "GET"}))
+def test_an_admin_can_open_every_admin_page(client, admin, records, rule):
+    log_in(client, admin)
+    response = client.get(_url(rule, records))
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert 'class="admin' in body  # marked as the back office
+    assert "style=" not in body
+    assert "<script>" not in body and " on" + "click=" not in body
+
+
+def test_a_post_without_csrf_token_is_refused(make_app, make_user):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        from storefront.services import accounts
+
+        boss = accounts.register("boss@example.com", "admin-pass-123", role="admin")
+        victim = accounts.register("victim@example.com", "customer-pass-123")
+        client = app.test_client()
+        log_in(client, boss)
+        response = client.post(f"/admin/users/{victim.id}/deactivate")
+        assert response.status_code == 400
+        assert accounts.get_user(victim.id).is_active
+
+
+def test_a_deactivated_admin_is_logged_out_of_the_back_office(client, make_user):
+    from storefront.services import accounts
+
+    other = make_user("admin")
+    log_in(client, other)
+    assert client.get("/admin/").status_code == 200
+    accounts.deactivate_user(other.id)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
