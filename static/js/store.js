@@ -1,0 +1,57 @@
+// Small improvements on pages that work without JavaScript.
+(function () {
+  "use strict";
+
+  // A form marked data-submit-once disables its buttons once sent, so a
+  // double click sends one request. (The server is idempotent anyway.)
+  document.querySelectorAll("form[data-submit-once]").forEach(function (form) {
+    form.addEventListener("submit", function () {
+      window.setTimeout(function () {
+        form.querySelectorAll("button[type=submit]").forEach(function (button) {
+          button.disabled = true;
+          if (button.dataset.busyLabel) {
+            button.textContent = button.dataset.busyLabel;
+          }
+        });
+      }, 0);
+    });
+  });
+
+  // A select marked data-autosubmit (the catalog's sort) applies at once.
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+    select.addEventListener("change", function () {
+      if (select.form.requestSubmit) {
+        select.form.requestSubmit();
+      } else {
+        select.form.submit();
+      }
+    });
+  });
+
+  // Bring a form's error summary into view and focus for screen readers.
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.focus();
+  }
+
+  // The account menu (a <details>) closes on Escape or a click elsewhere.
+  var menus = document.querySelectorAll("details.account-menu");
+  document.addEventListener("click", function (event) {
+    menus.forEach(function (menu) {
+      if (menu.open && !menu.contains(event.target)) {
+        menu.open = false;
+      }
+    });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") {
+      return;
+    }
+    menus.forEach(function (menu) {
+      if (menu.open) {
+        menu.open = false;
+        menu.querySelector("summary").focus();
+      }
+    });
+  });
+})();
