@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
@@ -290,3 +290,13 @@ def set_guest_cart_quantity(lines: Mapping[int, int], product_id: int, quantity:
     _refuse_if_short(_buyable(product_id), quantity)
     new_lines[product_id] = quantity
     return new_lines
+
+
+def cart_item_count(user_id: int) -> int:
+    """How many items a customer's cart holds (for the page header), in one query."""
+    total = db.session.scalar(
+        select(func.coalesce(func.sum(CartItem.quantity), 0))
+        .join(Cart, Cart.id == CartItem.cart_id)
+        .where(Cart.user_id == user_id)
+    )
+    return int(total or 0)

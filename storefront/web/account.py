@@ -1,10 +1,34 @@
-"""Stub: filled in by the storefront issue."""
+"""The customer's account: name, email and password."""
 
-from flask import Blueprint, render_template
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from ..services import accounts
+from ..services.errors import DuplicateEmail, ValidationError
+from .forms import AccountForm, add_service_errors
 
 bp = Blueprint("account", __name__)
 
 
-@bp.get("/account")
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
 def edit():
-    return render_template("shop/home.html")
+    form = AccountForm(obj=current_user)
+    if form.validate_on_submit():
+        try:
+            accounts.update_account(
+                current_user.id,
+                full_name=form.full_name.data or "",
+                email=form.email.data,
+                password=form.new_password.data or None,
+                current_password=form.current_password.data or None,
+            )
+        except (ValidationError, DuplicateEmail) as exc:
+            add_service_errors(form, exc, aliases={"password": "new_password"})
+        else:
+            flash("Your account is updated.", "success")
+            return redirect(url_for("account.edit"), code=303)
+    status = 422 if form.errors else 200
+    return render_template("account/edit.html", form=form), status

@@ -1,20 +1,109 @@
-"""Stub: filled in by the storefront issue."""
+"""Register, log in, log out: browser sessions through Flask-Login.
 
-from flask import Blueprint, render_template
+At login and registration the session is started afresh (nothing a visitor's
+cookie carried survives, against session fixation) after the guest's cart has
+been merged into the account's cart. Logout is a POST with a CSRF token.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from ..services import accounts
+from ..services import cart as cart_service
+from ..services.errors import (
+    AccountDeactivated,
+    AuthenticationFailed,
+    DuplicateEmail,
+    ValidationError,
+)
+from . import guest_cart
+from .forms import ConfirmForm, LoginForm, RegisterForm, add_service_errors, safe_next
 
 bp = Blueprint("auth", __name__)
 
+try:  # the rate limits are another module's; without it the forms are unlimited
+    from ..ratelimit import login_limit, registration_limit
+except ImportError:  # pragma: no cover - depends on the API work
 
-@bp.get("/login")
+    def login_limit(view):
+        return view
+
+    registration_limit = login_limit
+
+
+def _start_session(user, remember: bool = False) -> None:
+    capped = cart_service.merge_guest_cart(user.id, guest_cart.lines())
+    had_guest_cart = bool(guest_cart.lines())
+    session.clear()
+    login_user(user, remember=remember, fresh=True)
+    if had_guest_cart:
+        flash("The items you chose before logging in are in your cart.", "info")
+    for line in capped:
+        if line.kept:
+            flash(
+                f"We could keep only {line.kept} of the {line.wanted} “{line.product_name}” "
+                f"you wanted: that is all we have in stock.",
+                "warning",
+            )
+        else:
+            flash(f"“{line.product_name}” has sold out and is not in your cart.", "warning")
+
+
+def _next_target(form_next: str | None = None) -> str | None:
+    return safe_next(form_next) or safe_next(request.args.get("next"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@login_limit
 def login():
-    return render_template("shop/home.html")
+    if current_user.is_authenticated:
+        return redirect(_next_target() or url_for("shop.home"))
+    form = LoginForm(next=safe_next(request.args.get("next")) or "")
+    if form.validate_on_submit():
+        try:
+            user = accounts.authenticate(form.email.data, form.password.data)
+        except (AuthenticationFailed, AccountDeactivated) as exc:
+            form.form_errors.append(exc.message)
+        else:
+            _start_session(user, remember=form.remember.data)
+            flash(f"Welcome back{', ' + user.full_name if user.full_name else ''}!", "success")
+            return redirect(_next_target(form.next.data) or url_for("shop.home"), code=303)
+    status = 422 if form.errors else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@registration_limit
+def register():
+    if current_user.is_authenticated:
+        return redirect(_next_target() or url_for("shop.home"))
+    form = RegisterForm(next=safe_next(request.args.get("next")) or "")
+    if form.validate_on_submit():
+        try:
+            user = accounts.register(form.email.data, form.password.data, form.full_name.data or "")
+        except (ValidationError, DuplicateEmail) as exc:
+            add_service_errors(form, exc)
+        else:
+            _start_session(user)
+            flash("Welcome! Your account is ready.", "success")
+            return redirect(_next_target(form.next.data) or url_for("shop.home"), code=303)
+    status = 422 if form.errors else 200
+    return render_template("auth/register.html", form=form), status
 
 
 @bp.get("/logout")
 def logout():
-    return render_template("shop/home.html")
+    """A link cannot log anyone out (no CSRF on GET): it asks first."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("shop.home"))
+    return render_template("auth/logout.html", form=ConfirmForm())
 
 
-@bp.get("/register")
-def register():
-    return render_template("shop/home.html")
+@bp.post("/logout")
+def logout_confirmed():
+    logout_user()
+    session.clear()
+    flash("You are logged out. See you soon!", "success")
+    return redirect(url_for("shop.home"), code=303)

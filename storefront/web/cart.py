@@ -1,10 +1,139 @@
-"""Stub: filled in by the storefront issue."""
+"""The cart page: a customer's cart in the database, a guest's in the session.
 
-from flask import Blueprint, render_template
+Every POST here is checked for its CSRF token by CSRFProtect (extensions.py)
+before the view runs.
+
+A line is addressed by its cart item id for a customer and by its product id
+for a guest (a guest's cart has no rows); templates use ``line_key(line)``.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..services import cart as cart_service
+from ..services.errors import NotFound, OutOfStock, ValidationError
+from . import guest_cart
+from .forms import AddToCartForm, CartQuantityForm, ConfirmForm, safe_next
+from .shop import render_product_with_errors
 
 bp = Blueprint("cart", __name__)
 
 
+def _current_cart() -> cart_service.CartView:
+    if current_user.is_authenticated:
+        return cart_service.get_cart(current_user.id)
+    return cart_service.guest_cart_view(guest_cart.lines())
+
+
+def _render_cart(status: int = 200, line_errors: dict | None = None, typed: dict | None = None):
+    return (
+        render_template(
+            "cart/cart.html",
+            cart=_current_cart(),
+            quantity_form=CartQuantityForm(formdata=None),
+            confirm_form=ConfirmForm(),
+            line_errors=line_errors or {},
+            typed=typed or {},
+        ),
+        status,
+    )
+
+
 @bp.get("/cart")
 def view():
-    return render_template("shop/home.html")
+    return _render_cart()
+
+
+@bp.post("/cart/add")
+def add():
+    form = AddToCartForm()
+    if not form.product_id.data or not form.product_id.data.isdigit():
+        abort(404)
+    product_id = int(form.product_id.data)
+    if not form.validate_on_submit():
+        return render_product_with_errors(product_id, form, None, 422)
+    quantity = form.quantity.data
+    try:
+        if current_user.is_authenticated:
+            cart_service.add_to_cart(current_user.id, product_id, quantity)
+        else:
+            lines = cart_service.add_to_guest_cart(guest_cart.lines(), product_id, quantity)
+            guest_cart.save(lines)
+    except NotFound:
+        abort(404)
+    except OutOfStock as exc:
+        return render_product_with_errors(product_id, form, _add_shortage(exc, quantity), 409)
+    except (ValidationError, guest_cart.TooManyLines) as exc:
+        return render_product_with_errors(product_id, form, exc, 422)
+    flash(f"Added {quantity} {'item' if quantity == 1 else 'items'} to your cart.", "success")
+    return redirect(safe_next(form.next.data) or url_for("cart.view"), code=303)
+
+
+def _add_shortage(exc: OutOfStock, quantity: int) -> ValidationError:
+    shortage = exc.shortages[0]
+    in_cart = shortage.requested - quantity
+    if shortage.available <= 0:
+        message = "Sorry, this product has just sold out."
+    elif in_cart > 0:
+        message = f"Only {shortage.available} left, and you already have {in_cart} in your cart."
+    else:
+        message = f"Only {shortage.available} left: choose {shortage.available} or fewer."
+    return ValidationError(message, field="quantity")
+
+
+@bp.post("/cart/lines/<int:line>/quantity")
+def update(line: int):
+    form = CartQuantityForm()
+    if not form.validate_on_submit():
+        errors = form.quantity.errors
+        return _render_cart(422, {line: " ".join(errors)}, {line: request.form.get("quantity")})
+    quantity = form.quantity.data
+    try:
+        if quantity == 0:  # a shopper who types 0 means "remove it"
+            _remove_line(line)
+            flash("The item was removed from your cart.", "success")
+        elif current_user.is_authenticated:
+            cart_service.set_cart_item_quantity(current_user.id, line, quantity)
+            flash("Your cart is updated.", "success")
+        else:
+            lines = cart_service.set_guest_cart_quantity(guest_cart.lines(), line, quantity)
+            guest_cart.save(lines)
+            flash("Your cart is updated.", "success")
+    except NotFound:
+        abort(404)
+    except OutOfStock as exc:
+        available = exc.shortages[0].available
+        message = f"Only {available} left." if available else "This product is sold out."
+        return _render_cart(409, {line: message}, {line: quantity})
+    except ValidationError as exc:
+        return _render_cart(422, {line: exc.message}, {line: quantity})
+    return redirect(url_for("cart.view"), code=303)
+
+
+def _remove_line(line: int) -> None:
+    if current_user.is_authenticated:
+        cart_service.remove_cart_item(current_user.id, line)
+    else:
+        guest_cart.remove(line)
+
+
+@bp.post("/cart/lines/<int:line>/remove")
+def remove(line: int):
+    try:
+        _remove_line(line)
+    except NotFound:
+        abort(404)
+    flash("The item was removed from your cart.", "success")
+    return redirect(url_for("cart.view"), code=303)
+
+
+@bp.post("/cart/clear")
+def clear():
+    if current_user.is_authenticated:
+        cart_service.clear_cart(current_user.id)
+    else:
+        guest_cart.clear()
+    flash("Your cart is now empty.", "success")
+    return redirect(url_for("cart.view"), code=303)

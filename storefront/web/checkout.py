@@ -1,10 +1,79 @@
-"""Stub: filled in by the storefront issue."""
+"""Checkout: the shipping form, a summary of the cart, and "place order".
 
-from flask import Blueprint, render_template
+The form carries an idempotency key made when the page is shown, so a double
+click or a resubmitted page meets the order the first submission placed.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from ..services import cart as cart_service
+from ..services import orders
+from ..services.errors import (
+    EmptyCart,
+    IdempotencyKeyReused,
+    OutOfStock,
+    ProductUnavailable,
+    ValidationError,
+)
+from .forms import CheckoutForm, add_service_errors
 
 bp = Blueprint("checkout", __name__)
 
 
+def _render(form: CheckoutForm, status: int = 200, **problems):
+    cart = cart_service.get_cart(current_user.id)
+    return render_template("checkout/checkout.html", form=form, cart=cart, **problems), status
+
+
 @bp.get("/checkout")
+@login_required
 def checkout():
-    return render_template("shop/home.html")
+    form = CheckoutForm(idempotency_key=secrets.token_urlsafe(24))
+    cart = cart_service.get_cart(current_user.id)
+    if cart.is_empty:
+        flash("Your cart is empty: add something before checking out.", "info")
+        return redirect(url_for("cart.view"))
+    return render_template("checkout/checkout.html", form=form, cart=cart)
+
+
+@bp.post("/checkout")
+@login_required
+def place_order():
+    form = CheckoutForm()
+    if not form.validate_on_submit():
+        return _render(form, 422)
+    try:
+        placed = orders.place_order(
+            current_user.id,
+            form.shipping_address.data,
+            form.note.data or "",
+            idempotency_key=form.idempotency_key.data or None,
+        )
+    except OutOfStock as exc:
+        return _render(form, 409, shortages=exc.shortages)
+    except ProductUnavailable as exc:
+        return _render(form, 409, unavailable=exc.products)
+    except EmptyCart:
+        flash("Your cart is empty: add something before checking out.", "info")
+        return redirect(url_for("cart.view"), code=303)
+    except IdempotencyKeyReused:
+        flash(
+            "This checkout page was already used to place an order. "
+            "Check your orders below before ordering again.",
+            "warning",
+        )
+        return redirect(url_for("orders.list"), code=303)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return _render(form, 422)
+    order = placed.order
+    if placed.created:
+        flash(f"Thank you! Your order #{order.id} is placed.", "success")
+    else:
+        flash(f"Your order #{order.id} was already placed; here it is.", "info")
+    return redirect(url_for("orders.detail", order_id=order.id), code=303)

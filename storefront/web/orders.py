@@ -1,10 +1,53 @@
-"""Stub: filled in by the storefront issue."""
+"""A customer's orders: the list, one order, and cancelling it."""
 
-from flask import Blueprint, render_template
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..services import orders as order_service
+from ..services.errors import InvalidTransition, NotFound
+from .forms import ConfirmForm
 
 bp = Blueprint("orders", __name__)
 
+ORDERS_PER_PAGE = 10
+
 
 @bp.get("/orders")
-def list():
-    return render_template("shop/home.html")
+@login_required
+def list():  # noqa: A001 - the endpoint is ``orders.list``
+    page = request.args.get("page", 1, type=int)
+    result = order_service.list_orders(
+        user_id=current_user.id, page=page if page and page > 0 else 1, per_page=ORDERS_PER_PAGE
+    )
+    return render_template("orders/list.html", orders=result)
+
+
+@bp.get("/orders/<int:order_id>")
+@login_required
+def detail(order_id: int):
+    try:
+        order = order_service.get_order(order_id, owner_id=current_user.id)
+    except NotFound:
+        abort(404)
+    return render_template(
+        "orders/detail.html",
+        order=order,
+        can_cancel=order.status in order_service.CANCELLABLE,
+        confirm_form=ConfirmForm(),
+    )
+
+
+@bp.post("/orders/<int:order_id>/cancel")
+@login_required
+def cancel(order_id: int):
+    try:
+        order_service.cancel_order(order_id, current_user.id)
+    except NotFound:
+        abort(404)
+    except InvalidTransition as exc:
+        flash(exc.message, "error")
+    else:
+        flash(f"Order #{order_id} is cancelled.", "success")
+    return redirect(url_for("orders.detail", order_id=order_id), code=303)

@@ -1,0 +1,146 @@
+"""The shop's forms (shape only: business rules live in the services) and
+the small helpers the shop's views share: safe ``next`` targets and putting a
+service's refusal next to the field it is about."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    Form,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
+
+from ..services.cart import MAX_LINE_QUANTITY
+from ..services.errors import DomainError
+
+SORT_CHOICES = [
+    ("relevance", "Best match"),
+    ("newest", "Newest"),
+    ("price_asc", "Price: low to high"),
+    ("price_desc", "Price: high to low"),
+    ("name", "Name: A to Z"),
+]
+
+
+class CatalogFilterForm(Form):
+    """The catalog's GET form: its names are the API's query parameters."""
+
+    q = StringField("Search", validators=[Optional(), Length(max=200)])
+    category = SelectField("Category", choices=[("", "All categories")], validate_choice=False)
+    min_price = StringField("Lowest price", validators=[Optional(), Length(max=20)])
+    max_price = StringField("Highest price", validators=[Optional(), Length(max=20)])
+    in_stock = BooleanField("In stock only")
+    sort = SelectField("Sort by", choices=SORT_CHOICES, validate_choice=False)
+
+
+class LoginForm(FlaskForm):
+    email = StringField("Email", validators=[DataRequired("Enter your email."), Length(max=255)])
+    password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
+    remember = BooleanField("Keep me logged in on this device")
+    next = HiddenField()
+
+
+class RegisterForm(FlaskForm):
+    full_name = StringField("Full name", validators=[Optional(), Length(max=200)])
+    email = StringField("Email", validators=[DataRequired("Enter your email."), Length(max=255)])
+    password = PasswordField("Password", validators=[DataRequired("Choose a password.")])
+    confirm_password = PasswordField(
+        "Repeat the password",
+        validators=[
+            DataRequired("Repeat the password."),
+            EqualTo("password", "The two passwords differ."),
+        ],
+    )
+    next = HiddenField()
+
+
+class AccountForm(FlaskForm):
+    full_name = StringField("Full name", validators=[Optional(), Length(max=200)])
+    email = StringField("Email", validators=[DataRequired("Enter your email."), Length(max=255)])
+    new_password = PasswordField("New password", validators=[Optional()])
+    confirm_password = PasswordField(
+        "Repeat the new password",
+        validators=[EqualTo("new_password", "The two new passwords differ.")],
+    )
+    current_password = PasswordField("Current password", validators=[Optional()])
+
+
+class AddToCartForm(FlaskForm):
+    product_id = HiddenField(validators=[DataRequired()])
+    quantity = IntegerField(
+        "Quantity",
+        default=1,
+        validators=[
+            InputRequired("Enter a quantity."),
+            NumberRange(1, MAX_LINE_QUANTITY, f"Choose 1 to {MAX_LINE_QUANTITY}."),
+        ],
+    )
+    next = HiddenField()
+
+
+class CartQuantityForm(FlaskForm):
+    quantity = IntegerField(
+        "Quantity",
+        validators=[
+            InputRequired("Enter a quantity."),
+            NumberRange(0, MAX_LINE_QUANTITY, f"Choose 0 to {MAX_LINE_QUANTITY}."),
+        ],
+    )
+
+
+class CheckoutForm(FlaskForm):
+    shipping_address = TextAreaField(
+        "Shipping address",
+        validators=[DataRequired("Enter the address to ship to."), Length(max=1000)],
+    )
+    note = TextAreaField("Note for the order (optional)", validators=[Optional(), Length(max=1000)])
+    idempotency_key = HiddenField(validators=[Length(max=255)])
+
+
+class ConfirmForm(FlaskForm):
+    """A POST with nothing but its CSRF token: logout, cancel, remove, clear."""
+
+
+def safe_next(target: str | None) -> str | None:
+    """``target`` if it is a path on this site, else None.
+
+    Refuses absolute URLs, scheme-relative ``//host``, backslashes (browsers
+    read ``/\\host`` as ``//host``) and control characters.
+    """
+    if not target or not isinstance(target, str):
+        return None
+    target = target.strip()
+    if not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+def add_service_errors(form, exc: DomainError, aliases: dict[str, str] | None = None) -> None:
+    """Show a service's refusal next to the fields it names, else above the form."""
+    aliases = aliases or {}
+    errors = dict(getattr(exc, "errors", None) or {})
+    if not errors and exc.field:
+        errors = {exc.field: exc.message}
+    if not errors:
+        form.form_errors.append(exc.message)
+        return
+    for name, message in errors.items():
+        name = aliases.get(name, name)
+        if name in form:
+            form[name].errors = [*form[name].errors, message]
+        else:
+            form.form_errors.append(message)
