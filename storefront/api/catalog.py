@@ -1,0 +1,188 @@
+"""/api/categories and /api/products: the catalog, its images and its stock."""
+
+from __future__ import annotations
+
+from flask import url_for
+
+from ..services import catalog, images, inventory
+from ..services.images import InvalidImage
+from . import ApiBlueprint
+from .schemas import (
+    CategorySchema,
+    ImageUploadSchema,
+    PagingQuery,
+    ProductCreateSchema,
+    ProductListQuery,
+    ProductPageSchema,
+    ProductSchema,
+    ProductSearchQuery,
+    ProductUpdateSchema,
+    StockAdjustmentSchema,
+    StockMovementPageSchema,
+)
+from .security import accepts, admin_only, authenticated, current_user
+
+categories_blp = ApiBlueprint(
+    "api_categories",
+    __name__,
+    url_prefix="/api/categories",
+    tag="Categories",
+    description="Categories with their count of active products.",
+)
+
+blp = ApiBlueprint(
+    "api_products",
+    __name__,
+    url_prefix="/api/products",
+    tag="Products",
+    description="The catalog: anyone reads it; admins change it.",
+)
+
+MULTIPART = "multipart/form-data"
+LOCATION_HEADER = {
+    "Location": {"description": "The URL of the new resource.", "schema": {"type": "string"}}
+}
+
+
+@categories_blp.route("", methods=["GET"])
+@categories_blp.response(200, CategorySchema(many=True))
+def list_categories():
+    """Every category
+
+    By name; `product_count` counts active products only.
+    """
+    return catalog.list_categories()
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(ProductListQuery, location="query")
+@blp.response(200, ProductPageSchema)
+def list_products(args):
+    """List products
+
+    Archived products are never listed. `category` is a slug or a name;
+    prices are inclusive.
+    """
+    return catalog.search_products(**args)
+
+
+@blp.route("/search", methods=["GET"])
+@blp.arguments(ProductSearchQuery, location="query")
+@blp.response(200, ProductPageSchema)
+def search_products(args):
+    """Search products
+
+    As the list, with `q` required; ordered by relevance unless `sort` says
+    otherwise.
+    """
+    return catalog.search_products(**args)
+
+
+@blp.route("/<id:product_id>", methods=["GET"])
+@authenticated(blp, optional=True)
+@blp.response(200, ProductSchema)
+@blp.alt_response(404, response="NOT_FOUND", description="No such product, or archived.")
+def get_product(product_id):
+    """One product
+
+    An archived product is 404, except to an admin.
+    """
+    user = current_user()
+    return catalog.get_product(product_id, include_inactive=bool(user and user.is_admin))
+
+
+@blp.route("", methods=["POST"], endpoint="create_product")
+@admin_only(blp)
+@blp.arguments(
+    ProductCreateSchema,
+    example={
+        "name": "Ceramic Mug",
+        "description": "Stoneware, 350 ml.",
+        "price": "12.50",
+        "stock_quantity": 10,
+        "category": "Home & Kitchen",
+    },
+)
+@blp.response(201, ProductSchema, headers=LOCATION_HEADER)
+def create_product(args):
+    """Create a product (admin)
+
+    The category is named, and created if new. Opening stock is written to the
+    stock ledger as an `initial` movement.
+    """
+    product = catalog.create_product(actor_id=current_user().id, **args)
+    return product, 201, {"Location": url_for(".get_product", product_id=product.id)}
+
+
+@blp.route("/<id:product_id>", methods=["PUT"], endpoint="update_product")
+@admin_only(blp)
+@blp.arguments(ProductUpdateSchema, example={"price": "11.00", "stock_quantity": 25})
+@blp.response(200, ProductSchema)
+@blp.alt_response(404, response="NOT_FOUND")
+def update_product(args, product_id):
+    """Change a product (admin)
+
+    Any subset of the fields. A new `stock_quantity` writes an `adjustment`
+    movement for the difference; `is_active: false` archives.
+    """
+    return catalog.update_product(product_id, actor_id=current_user().id, **args)
+
+
+@blp.route("/<id:product_id>", methods=["DELETE"], endpoint="delete_product")
+@admin_only(blp)
+@blp.response(204)
+@blp.alt_response(404, response="NOT_FOUND")
+def delete_product(product_id):
+    """Delete a product (admin)
+
+    A product that any order refers to is archived instead, so orders keep it.
+    """
+    catalog.delete_product(product_id)
+
+
+@blp.route("/<id:product_id>/image", methods=["POST"], endpoint="upload_image")
+@accepts(MULTIPART)
+@admin_only(blp)
+@blp.arguments(ImageUploadSchema, location="files")
+@blp.response(200, ProductSchema)
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE", description="Over MAX_IMAGE_BYTES.")
+def upload_image(files, product_id):
+    """Set a product's image (admin)
+
+    Multipart field `image`: a JPEG, PNG or WebP judged by its content (not
+    its name or declared type), at most `MAX_IMAGE_BYTES` (413) and 40
+    megapixels (422). It is re-encoded without metadata and stored under a
+    random name with a thumbnail; the old files are removed.
+    """
+    upload = files.get("image")
+    if upload is None or not hasattr(upload, "stream"):
+        raise InvalidImage("Upload a file in the multipart field 'image'.")
+    return images.replace_product_image(product_id, upload.stream)
+
+
+@blp.route("/<id:product_id>/stock", methods=["POST"], endpoint="adjust_stock")
+@admin_only(blp)
+@blp.arguments(StockAdjustmentSchema)
+@blp.response(200, ProductSchema)
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(409, response="CONFLICT", description="The stock would go below zero.")
+def adjust_stock(args, product_id):
+    """Adjust stock (admin)
+
+    A signed, non-zero `delta` with a `note` saying why; written to the ledger.
+    """
+    return inventory.adjust_stock(product_id, args["delta"], args["note"], current_user().id)
+
+
+@blp.route("/<id:product_id>/stock-movements", methods=["GET"], endpoint="stock_movements")
+@admin_only(blp)
+@blp.arguments(PagingQuery, location="query")
+@blp.response(200, StockMovementPageSchema)
+@blp.alt_response(404, response="NOT_FOUND")
+def stock_movements(args, product_id):
+    """A product's stock ledger (admin)
+
+    Newest first.
+    """
+    return inventory.list_movements(product_id, **args)

@@ -1,0 +1,128 @@
+"""/api/orders: checkout, a customer's orders, and the admins' order desk."""
+
+from __future__ import annotations
+
+from flask import url_for
+
+from ..services import orders
+from . import ApiBlueprint
+from .schemas import (
+    CheckoutSchema,
+    IdempotencyHeaderSchema,
+    MyOrdersQuery,
+    OrderListQuery,
+    OrderPageSchema,
+    OrderSchema,
+    OrderStatusSchema,
+)
+from .security import admin_only, authenticated, current_user, customer_only
+
+blp = ApiBlueprint(
+    "api_orders",
+    __name__,
+    url_prefix="/api/orders",
+    tag="Orders",
+    description="Orders: placed from the cart, moved along pending → processing → shipped → "
+    "delivered, or cancelled before shipping.",
+)
+
+LOCATION_HEADER = {
+    "Location": {"description": "The URL of the order.", "schema": {"type": "string"}}
+}
+
+
+@blp.route("", methods=["POST"], endpoint="place_order")
+@customer_only(blp)
+@blp.arguments(IdempotencyHeaderSchema, location="headers")
+@blp.arguments(CheckoutSchema, example={"shipping_address": "12 Lake Road, Dhaka 1212", "note": ""})
+@blp.response(201, OrderSchema, headers=LOCATION_HEADER, description="The order was placed.")
+@blp.alt_response(
+    200,
+    schema=OrderSchema,
+    success=True,
+    headers=LOCATION_HEADER,
+    description="An Idempotency-Key replay: the order that key placed.",
+)
+@blp.alt_response(
+    409,
+    response="CONFLICT",
+    description="Empty cart, a product short (`shortages`) or archived (`products`), or the "
+    "Idempotency-Key was used with another body.",
+)
+def place_order(headers, args):
+    """Check out your cart
+
+    All or nothing, at the current prices. Send an `Idempotency-Key` header to
+    make a retry safe.
+    """
+    placed = orders.place_order(
+        current_user().id,
+        args["shipping_address"],
+        args["note"],
+        idempotency_key=headers.get("idempotency_key"),
+    )
+    location = {"Location": url_for(".get_order", order_id=placed.order.id)}
+    return placed.order, 201 if placed.created else 200, location
+
+
+@blp.route("", methods=["GET"])
+@admin_only(blp)
+@blp.arguments(OrderListQuery, location="query")
+@blp.response(200, OrderPageSchema)
+def list_orders(args):
+    """Every order (admin)
+
+    Newest first, by `status` and `user_id`.
+    """
+    return orders.list_orders(**args)
+
+
+@blp.route("/my-orders", methods=["GET"])
+@customer_only(blp)
+@blp.arguments(MyOrdersQuery, location="query")
+@blp.response(200, OrderPageSchema)
+def my_orders(args):
+    """Your orders
+
+    Newest first.
+    """
+    return orders.list_orders(user_id=current_user().id, **args)
+
+
+@blp.route("/<id:order_id>", methods=["GET"])
+@authenticated(blp)
+@blp.response(200, OrderSchema)
+@blp.alt_response(404, response="NOT_FOUND", description="No such order, or not yours.")
+def get_order(order_id):
+    """One order (its owner or an admin)"""
+    user = current_user()
+    return orders.get_order(order_id, owner_id=None if user.is_admin else user.id)
+
+
+@blp.route("/<id:order_id>/status", methods=["PUT"], endpoint="change_status")
+@admin_only(blp)
+@blp.arguments(OrderStatusSchema, example={"status": "processing"})
+@blp.response(200, OrderSchema)
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(409, response="CONFLICT", description="The status machine forbids it.")
+def change_status(args, order_id):
+    """Move an order along (admin)
+
+    pending → processing | cancelled; processing → shipped | cancelled;
+    shipped → delivered. Cancelling restocks.
+    """
+    return orders.change_order_status(order_id, args["status"], actor_id=current_user().id)
+
+
+@blp.route("/<id:order_id>", methods=["DELETE"], endpoint="cancel_order")
+@authenticated(blp)
+@blp.response(200, OrderSchema)
+@blp.alt_response(404, response="NOT_FOUND", description="No such order, or not yours.")
+@blp.alt_response(409, response="CONFLICT", description="Shipped already: too late.")
+def cancel_order(order_id):
+    """Cancel an order (its owner or an admin)
+
+    Only before shipping; the stock comes back.
+    """
+    user = current_user()
+    return orders.cancel_order(order_id, user.id, as_admin=user.is_admin)

@@ -1,0 +1,625 @@
+"""Marshmallow schemas: they validate requests, shape responses and make the OpenAPI document.
+
+Input schemas check the *shape* of input (types, lengths, ranges the database
+can hold); the business rules stay in the services. Output schemas mark every
+field required, so the document promises each key of each response.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+
+from ..models import ORDER_STATUSES, ROLES
+from ..services.catalog import MAX_NAME, MAX_STOCK
+from ..services.money import MAX_AMOUNT, format_money, parse_money
+from ..services.orders import MAX_ADDRESS, MAX_KEY, MAX_NOTE
+
+# Ids are PostgreSQL ``integer`` columns: anything bigger cannot exist.
+MAX_ID = 2**31 - 1
+MAX_PAGE = 2**31 - 1
+MAX_DELTA = MAX_STOCK
+MAX_TEXT = 10_000
+MONEY_PATTERN = r"^\d+(\.\d{1,2})?$"
+
+# --- fields ----------------------------------------------------------------------
+
+
+class Text(fields.String):
+    """A string the database can store: no NUL characters, no lone surrogates."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if "\x00" in text:
+            raise ValidationError("Must not contain NUL characters.")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValidationError("Must be valid Unicode text.")
+        return text
+
+
+class StrictBoolean(fields.Boolean):
+    """A JSON true or false, nothing that merely looks like one."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise ValidationError("Not a valid boolean.")
+        return value
+
+
+class MoneyInput(fields.Field):
+    """A price in a request: a number or a string with at most two decimals, no sign."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        from ..services.errors import ValidationError as DomainValidationError
+
+        try:
+            return parse_money(value, field=attr or "price")
+        except DomainValidationError as exc:
+            raise ValidationError(exc.message)
+
+
+class MoneyOutput(fields.Field):
+    """A price in a response: a string with exactly two decimals."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else format_money(Decimal(value))
+
+
+class Timestamp(fields.Field):
+    """ISO 8601 in UTC with its offset, to the second: ``2026-11-23T10:00:00+00:00``."""
+
+    def _serialize(self, value: datetime | None, attr, obj, **kwargs):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def money_in(**kwargs) -> MoneyInput:
+    metadata = {
+        "oneOf": [
+            {"type": "string", "pattern": MONEY_PATTERN, "maxLength": 13},
+            {
+                "type": "number",
+                "minimum": 0,
+                "maximum": float(MAX_AMOUNT),
+                "multipleOf": 0.01,
+            },
+        ],
+        "description": "A number or a string: digits with at most two decimals, no sign or "
+        "exponent, at most 9999999999.99.",
+        "example": "12.50",
+        **kwargs.pop("metadata", {}),
+    }
+    return MoneyInput(metadata=metadata, **kwargs)
+
+
+def money_out(**kwargs) -> MoneyOutput:
+    metadata = {
+        "type": "string",
+        "pattern": r"^\d+\.\d{2}$",
+        "example": "1250.00",
+        "description": "Money as a string with exactly two decimals.",
+        **kwargs.pop("metadata", {}),
+    }
+    return MoneyOutput(metadata=metadata, **kwargs)
+
+
+def timestamp(**kwargs) -> Timestamp:
+    return Timestamp(
+        metadata={"type": "string", "format": "date-time", "example": "2026-11-23T10:00:00+00:00"},
+        **kwargs,
+    )
+
+
+def ident(**kwargs) -> fields.Integer:
+    return fields.Integer(strict=True, validate=validate.Range(1, MAX_ID), **kwargs)
+
+
+# --- base schemas ----------------------------------------------------------------
+
+
+class InputSchema(Schema):
+    """Request bodies: unknown fields are refused (a typo should not pass silently)."""
+
+
+class QuerySchema(Schema):
+    """Query strings: unknown parameters are ignored (cache busters and the like)."""
+
+
+class OutputSchema(Schema):
+    """Responses: every field is always present (null where the document says so).
+
+    The document does not forbid other properties, so fields can be added later
+    without breaking clients that validate.
+    """
+
+    class Meta:
+        unknown = EXCLUDE
+
+    def on_bind_field(self, field_name, field_obj):
+        field_obj.required = True
+
+
+# --- paging ----------------------------------------------------------------------
+
+
+class PagingQuery(QuerySchema):
+    page = fields.Integer(
+        load_default=1,
+        validate=validate.Range(1, MAX_PAGE),
+        metadata={"description": "Page number, from 1; a page past the end is empty."},
+    )
+    per_page = fields.Integer(
+        load_default=20,
+        validate=validate.Range(1, 100),
+        metadata={"description": "Items per page, 1 to 100."},
+    )
+
+
+class PageSchema(OutputSchema):
+    page = fields.Integer(metadata={"example": 1})
+    per_page = fields.Integer(metadata={"example": 20})
+    total = fields.Integer(metadata={"example": 57, "description": "Items in all pages."})
+    pages = fields.Integer(metadata={"example": 3, "description": "0 when there are no items."})
+
+
+def page_of(item_schema: type[Schema], name: str) -> type[Schema]:
+    """The paginated envelope ``{items, page, per_page, total, pages}`` of an item schema."""
+    return type(name, (PageSchema,), {"items": fields.List(fields.Nested(item_schema))})
+
+
+# --- problems (documentation only: api/errors.py writes them) --------------------
+
+
+class FieldErrorSchema(OutputSchema):
+    field = fields.String(metadata={"example": "price"})
+    message = fields.String(metadata={"example": "Enter an amount such as 12.50."})
+
+
+class ShortageSchema(OutputSchema):
+    product_id = fields.Integer()
+    product_name = fields.String()
+    requested = fields.Integer()
+    available = fields.Integer()
+
+
+class UnavailableProductSchema(OutputSchema):
+    product_id = fields.Integer()
+    product_name = fields.String()
+
+
+class ProblemSchema(Schema):
+    """An RFC 9457 problem."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    type = fields.String(required=True, metadata={"example": "about:blank"})
+    title = fields.String(required=True, metadata={"example": "Conflict"})
+    status = fields.Integer(required=True, metadata={"example": 409})
+    detail = fields.String(required=True, metadata={"example": "Not enough stock for: Mug."})
+    code = fields.String(
+        required=True,
+        metadata={
+            "example": "out_of_stock",
+            "description": "A stable machine-readable name of the problem.",
+        },
+    )
+    request_id = fields.String(
+        required=True, metadata={"description": "Also in the X-Request-ID header."}
+    )
+    errors = fields.List(
+        fields.Nested(FieldErrorSchema),
+        metadata={"description": "422 only: every invalid field with its message."},
+    )
+    shortages = fields.List(
+        fields.Nested(ShortageSchema),
+        metadata={"description": "409 out_of_stock only: every product short."},
+    )
+    products = fields.List(
+        fields.Nested(UnavailableProductSchema),
+        metadata={"description": "409 product_unavailable only: archived products in the cart."},
+    )
+    field = fields.String(metadata={"description": "The input a conflict is about, if any."})
+
+
+# --- users and tokens ------------------------------------------------------------
+
+
+class UserSchema(OutputSchema):
+    id = fields.Integer(metadata={"example": 7})
+    email = fields.String(metadata={"example": "asha@example.com", "format": "email"})
+    full_name = fields.String(metadata={"example": "Asha Rahman"})
+    role = fields.String(metadata={"enum": list(ROLES), "example": "customer"})
+    is_active = fields.Boolean()
+    order_cancellation_count = fields.Integer(metadata={"example": 0})
+    created_at = timestamp()
+    updated_at = timestamp()
+
+
+UserPageSchema = page_of(UserSchema, "UserPageSchema")
+
+
+class RegisterSchema(InputSchema):
+    email = Text(
+        required=True,
+        validate=validate.Length(1, 255),
+        metadata={"example": "asha@example.com", "format": "email"},
+    )
+    password = Text(
+        required=True,
+        validate=validate.Length(1, 200),
+        metadata={
+            "example": "correct horse battery",
+            "format": "password",
+            "description": "At least 8 characters and at most 72 bytes in UTF-8.",
+        },
+    )
+    full_name = Text(
+        load_default="", validate=validate.Length(max=200), metadata={"example": "Asha Rahman"}
+    )
+    role = fields.String(
+        load_default="customer",
+        validate=validate.OneOf(ROLES),
+        metadata={"description": '"admin" needs an admin\'s bearer token (else 403).'},
+    )
+
+
+class LoginSchema(InputSchema):
+    email = Text(
+        required=True, validate=validate.Length(1, 320), metadata={"example": "asha@example.com"}
+    )
+    password = Text(
+        required=True,
+        validate=validate.Length(1, 1000),
+        metadata={"example": "correct horse battery", "format": "password"},
+    )
+
+
+class OAuth2PasswordFormSchema(QuerySchema):
+    """The OAuth 2.0 password grant (RFC 6749 4.3), as the docs' Authorize button sends it."""
+
+    grant_type = fields.String(
+        validate=validate.Equal("password"),
+        metadata={"description": 'Optional; "password" when given.'},
+    )
+    username = Text(
+        required=True,
+        validate=validate.Length(1, 320),
+        metadata={"description": "The account's email."},
+    )
+    password = Text(required=True, validate=validate.Length(1, 1000))
+    scope = Text(metadata={"description": "Ignored: the role decides what a token may do."})
+    client_id = Text(metadata={"description": "Ignored."})
+    client_secret = Text(metadata={"description": "Ignored."})
+
+
+class RefreshSchema(InputSchema):
+    refresh_token = Text(required=True, validate=validate.Length(1, 4096))
+
+
+class LogoutSchema(InputSchema):
+    refresh_token = Text(
+        validate=validate.Length(1, 4096),
+        metadata={"description": "Optional: its session is revoked too, if it is yours."},
+    )
+
+
+class TokenPairSchema(OutputSchema):
+    access_token = fields.String(metadata={"description": "JWT for `Authorization: Bearer`."})
+    refresh_token = fields.String(metadata={"description": "Single use: buys the next pair."})
+    token_type = fields.String(metadata={"enum": ["bearer"], "example": "bearer"})
+    expires_in = fields.Integer(
+        metadata={"example": 1800, "description": "Seconds the access token lives."}
+    )
+    user = fields.Nested(UserSchema)
+
+
+class AccountUpdateSchema(InputSchema):
+    full_name = Text(validate=validate.Length(max=200), metadata={"example": "Asha R."})
+    email = Text(validate=validate.Length(1, 255), metadata={"format": "email"})
+    password = Text(
+        validate=validate.Length(1, 200),
+        metadata={"format": "password", "description": "The new password."},
+    )
+    current_password = Text(
+        validate=validate.Length(max=1000),
+        metadata={
+            "format": "password",
+            "description": "Required to change email or password (else 422 on this field).",
+        },
+    )
+
+
+class UserListQuery(PagingQuery):
+    q = Text(
+        validate=validate.Length(max=200),
+        metadata={"description": "Text in the email or name, case-insensitive."},
+    )
+    role = fields.String(validate=validate.OneOf(ROLES))
+    is_active = fields.Boolean(metadata={"description": "Only active (true) or deactivated."})
+
+
+# --- catalog ---------------------------------------------------------------------
+
+
+class CategorySchema(OutputSchema):
+    id = fields.Integer(metadata={"example": 3})
+    name = fields.String(metadata={"example": "Books"})
+    slug = fields.String(metadata={"example": "books"})
+    product_count = fields.Integer(
+        metadata={"example": 12, "description": "Active products in the category."}
+    )
+
+
+def _image_urls(product):
+    from ..media import image_urls
+
+    return image_urls(product, external=True)
+
+
+class ProductSchema(OutputSchema):
+    id = fields.Integer(metadata={"example": 42})
+    name = fields.String(metadata={"example": "Ceramic Mug Set"})
+    slug = fields.String(metadata={"example": "ceramic-mug-set"})
+    description = fields.String(metadata={"example": "Four stoneware mugs."})
+    price = money_out()
+    stock_quantity = fields.Integer(metadata={"example": 8})
+    in_stock = fields.Boolean()
+    category = fields.Function(
+        lambda p: p.category.name if p.category else None,
+        allow_none=True,
+        metadata={"type": "string", "example": "Home & Kitchen"},
+    )
+    image_url = fields.Function(
+        lambda p: _image_urls(p)[0],
+        allow_none=True,
+        metadata={"type": "string", "format": "uri", "description": "Absolute URL, or null."},
+    )
+    thumbnail_url = fields.Function(
+        lambda p: _image_urls(p)[1],
+        allow_none=True,
+        metadata={"type": "string", "format": "uri", "description": "At most 400x400, or null."},
+    )
+    is_active = fields.Boolean(metadata={"description": "false once archived."})
+    created_at = timestamp()
+    updated_at = timestamp()
+
+
+ProductPageSchema = page_of(ProductSchema, "ProductPageSchema")
+
+SORT_CHOICES = ("newest", "price_asc", "price_desc", "name", "relevance")
+
+
+class ProductListQuery(PagingQuery):
+    q = Text(
+        validate=validate.Length(max=200),
+        metadata={
+            "description": "Words matched in name, description and category name, "
+            "case-insensitively, as substrings; `%` and `_` are literal."
+        },
+    )
+    category = Text(
+        validate=validate.Length(max=200),
+        metadata={"description": "A category slug, or its name in any case."},
+    )
+    min_price = money_in(metadata={"description": "Inclusive lower bound."})
+    max_price = money_in(metadata={"description": "Inclusive upper bound."})
+    in_stock = fields.Boolean(
+        load_default=False,
+        metadata={"description": "true keeps products with stock; false filters nothing."},
+    )
+    sort = fields.String(
+        validate=validate.OneOf(SORT_CHOICES),
+        metadata={"description": "Default: relevance when q is given, else newest."},
+    )
+
+
+class ProductSearchQuery(ProductListQuery):
+    q = Text(
+        required=True,
+        validate=[validate.Length(1, 200), validate.Regexp(r"\S", error="Enter a search term.")],
+        metadata={"description": "Required: words to look for."},
+    )
+
+
+class ProductCreateSchema(InputSchema):
+    name = Text(
+        required=True, validate=validate.Length(1, MAX_NAME), metadata={"example": "Ceramic Mug"}
+    )
+    description = Text(
+        load_default="", validate=validate.Length(max=MAX_TEXT), metadata={"example": "Stoneware."}
+    )
+    price = money_in(required=True)
+    stock_quantity = fields.Integer(
+        required=True, strict=True, validate=validate.Range(0, MAX_STOCK), metadata={"example": 10}
+    )
+    category = Text(
+        allow_none=True,
+        validate=validate.Length(max=100),
+        metadata={"example": "Home & Kitchen", "description": "By name; created if new."},
+    )
+
+
+class ProductUpdateSchema(InputSchema):
+    name = Text(validate=validate.Length(1, MAX_NAME))
+    description = Text(validate=validate.Length(max=MAX_TEXT))
+    price = money_in()
+    stock_quantity = fields.Integer(
+        strict=True,
+        validate=validate.Range(0, MAX_STOCK),
+        metadata={"description": "A new figure writes an adjustment movement."},
+    )
+    category = Text(
+        allow_none=True,
+        validate=validate.Length(max=100),
+        metadata={"description": "By name, created if new; null removes the category."},
+    )
+    is_active = StrictBoolean(metadata={"description": "false archives."})
+
+
+class ImageUploadSchema(Schema):
+    image = fields.Raw(
+        required=True,
+        metadata={
+            "type": "string",
+            "format": "binary",
+            "description": "A JPEG, PNG or WebP image (judged by content).",
+        },
+    )
+
+
+class StockAdjustmentSchema(InputSchema):
+    delta = fields.Integer(
+        required=True,
+        strict=True,
+        validate=[
+            validate.Range(-MAX_DELTA, MAX_DELTA),
+            validate.NoneOf([0], error="Must not be zero."),
+        ],
+        metadata={"example": -2, "description": "Non-zero; negative removes stock."},
+    )
+    note = Text(
+        required=True,
+        validate=[validate.Length(1, 1000), validate.Regexp(r"\S", error="Say why.")],
+        metadata={"example": "Two broken in the warehouse"},
+    )
+
+
+class StockMovementSchema(OutputSchema):
+    id = fields.Integer()
+    product_id = fields.Integer()
+    delta = fields.Integer(metadata={"example": -2})
+    reason = fields.String(metadata={"enum": ["initial", "order", "cancel", "adjustment"]})
+    order_id = fields.Integer(allow_none=True)
+    stock_after = fields.Integer(metadata={"example": 6})
+    note = fields.String()
+    created_at = timestamp()
+
+
+StockMovementPageSchema = page_of(StockMovementSchema, "StockMovementPageSchema")
+
+# --- cart ------------------------------------------------------------------------
+
+
+class CartProductSchema(OutputSchema):
+    id = fields.Integer()
+    name = fields.String()
+    price = money_out()
+    stock_quantity = fields.Integer()
+    image_url = fields.Function(
+        lambda p: _image_urls(p)[0], allow_none=True, metadata={"type": "string", "format": "uri"}
+    )
+    thumbnail_url = fields.Function(
+        lambda p: _image_urls(p)[1], allow_none=True, metadata={"type": "string", "format": "uri"}
+    )
+
+
+class CartLineSchema(OutputSchema):
+    id = fields.Integer(attribute="item_id")
+    product_id = fields.Function(lambda line: line.product.id, metadata={"type": "integer"})
+    product = fields.Nested(CartProductSchema)
+    quantity = fields.Integer()
+    unit_price = money_out(metadata={"description": "The current price; checkout charges it."})
+    line_total = money_out()
+    price_at_time = money_out(metadata={"description": "The price when the line was added."})
+    price_changed = fields.Boolean()
+
+
+class CartSchema(OutputSchema):
+    id = fields.Integer(allow_none=True, metadata={"description": "null until a first item."})
+    items = fields.List(fields.Nested(CartLineSchema), attribute="lines")
+    item_count = fields.Integer(metadata={"description": "The sum of the quantities."})
+    total = money_out()
+
+
+class CartAddSchema(InputSchema):
+    product_id = ident(required=True, metadata={"example": 42})
+    quantity = fields.Integer(
+        required=True, strict=True, validate=validate.Range(1, 1000), metadata={"example": 2}
+    )
+
+
+class CartQuantitySchema(InputSchema):
+    quantity = fields.Integer(
+        required=True, strict=True, validate=validate.Range(1, 1000), metadata={"example": 3}
+    )
+
+
+# --- orders ----------------------------------------------------------------------
+
+
+class OrderItemSchema(OutputSchema):
+    id = fields.Integer()
+    product_id = fields.Integer()
+    product_name = fields.String()
+    quantity = fields.Integer()
+    price_at_time = money_out()
+    line_total = money_out()
+
+
+class StatusChangeSchema(OutputSchema):
+    from_status = fields.String(allow_none=True, metadata={"enum": list(ORDER_STATUSES)})
+    to_status = fields.String(metadata={"enum": list(ORDER_STATUSES)})
+    changed_at = timestamp()
+
+
+class OrderSchema(OutputSchema):
+    id = fields.Integer()
+    user_id = fields.Integer()
+    status = fields.String(metadata={"enum": list(ORDER_STATUSES), "example": "pending"})
+    total_amount = money_out()
+    shipping_address = fields.String(metadata={"example": "12 Lake Road, Dhaka 1212"})
+    note = fields.String()
+    items = fields.List(fields.Nested(OrderItemSchema))
+    status_history = fields.List(fields.Nested(StatusChangeSchema))
+    created_at = timestamp()
+    updated_at = timestamp()
+
+
+OrderPageSchema = page_of(OrderSchema, "OrderPageSchema")
+
+
+class CheckoutSchema(InputSchema):
+    shipping_address = Text(
+        required=True,
+        validate=validate.Length(1, MAX_ADDRESS),
+        metadata={"example": "12 Lake Road, Dhaka 1212"},
+    )
+    note = Text(
+        load_default="", validate=validate.Length(max=MAX_NOTE), metadata={"example": "Ring twice"}
+    )
+
+
+class IdempotencyHeaderSchema(QuerySchema):
+    idempotency_key = fields.String(
+        data_key="Idempotency-Key",
+        validate=validate.Length(1, MAX_KEY),
+        metadata={
+            "description": "Optional. The same key with the same body returns the order it "
+            "placed (200) instead of placing another; with another body it is 409."
+        },
+    )
+
+
+class OrderListQuery(PagingQuery):
+    status = fields.String(validate=validate.OneOf(ORDER_STATUSES))
+    user_id = ident()
+
+
+class MyOrdersQuery(PagingQuery):
+    status = fields.String(validate=validate.OneOf(ORDER_STATUSES))
+
+
+class OrderStatusSchema(InputSchema):
+    status = fields.String(
+        required=True,
+        validate=validate.OneOf(ORDER_STATUSES),
+        metadata={"example": "processing"},
+    )
