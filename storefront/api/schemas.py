@@ -117,8 +117,9 @@ def timestamp(**kwargs) -> Timestamp:
     )
 
 
-def ident(**kwargs) -> fields.Integer:
-    return fields.Integer(strict=True, validate=validate.Range(1, MAX_ID), **kwargs)
+def ident(*, strict: bool = True, **kwargs) -> fields.Integer:
+    """An id: strict (a JSON integer) in bodies, read from text in query strings."""
+    return fields.Integer(strict=strict, validate=validate.Range(1, MAX_ID), **kwargs)
 
 
 # --- base schemas ----------------------------------------------------------------
@@ -610,7 +611,7 @@ class IdempotencyHeaderSchema(QuerySchema):
 
 class OrderListQuery(PagingQuery):
     status = fields.String(validate=validate.OneOf(ORDER_STATUSES))
-    user_id = ident()
+    user_id = ident(strict=False)
 
 
 class MyOrdersQuery(PagingQuery):
