@@ -17,27 +17,29 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
 
 from ..services.cart import MAX_LINE_QUANTITY
 from ..services.errors import DomainError
 
 SORT_CHOICES = [
-    ("relevance", "Best match"),
-    ("newest", "Newest"),
-    ("price_asc", "Price: low to high"),
-    ("price_desc", "Price: high to low"),
-    ("name", "Name: A to Z"),
+    SelectChoice("relevance", "Best match"),
+    SelectChoice("newest", "Newest"),
+    SelectChoice("price_asc", "Price: low to high"),
+    SelectChoice("price_desc", "Price: high to low"),
+    SelectChoice("name", "Name: A to Z"),
 ]
+ALL_CATEGORIES = SelectChoice("", "All categories")
 
 
 class CatalogFilterForm(Form):
     """The catalog's GET form: its names are the API's query parameters."""
 
     q = StringField("Search", validators=[Optional(), Length(max=200)])
-    category = SelectField("Category", choices=[("", "All categories")], validate_choice=False)
-    min_price = StringField("Lowest price", validators=[Optional(), Length(max=20)])
-    max_price = StringField("Highest price", validators=[Optional(), Length(max=20)])
+    category = SelectField("Category", choices=[ALL_CATEGORIES], validate_choice=False)
+    min_price = StringField("Min", validators=[Optional(), Length(max=20)])
+    max_price = StringField("Max", validators=[Optional(), Length(max=20)])
     in_stock = BooleanField("In stock only")
     sort = SelectField("Sort by", choices=SORT_CHOICES, validate_choice=False)
 

@@ -9,7 +9,6 @@ from flask import (
     Flask,
     abort,
     current_app,
-    g,
     redirect,
     render_template,
     request,
@@ -23,7 +22,14 @@ from ..services import catalog as catalog_service
 from ..services.errors import NotFound, ValidationError
 from ..services.money import display_money
 from . import guest_cart
-from .forms import AddToCartForm, CatalogFilterForm, add_service_errors
+from .forms import (
+    ALL_CATEGORIES,
+    SORT_CHOICES,
+    AddToCartForm,
+    CatalogFilterForm,
+    SelectChoice,
+    add_service_errors,
+)
 
 bp = Blueprint("shop", __name__)
 
@@ -50,12 +56,12 @@ def _page_number() -> int:
 def catalog():
     categories = catalog_service.list_categories()
     form = CatalogFilterForm(request.args)
-    form.category.choices = [("", "All categories")] + [
-        (c.slug, f"{c.name} ({c.product_count})") for c in categories
+    form.category.choices = [ALL_CATEGORIES] + [
+        SelectChoice(c.slug, f"{c.name} ({c.product_count})") for c in categories
     ]
     # Relevance only means something with a search; without one, newest first.
     if not form.q.data:
-        form.sort.choices = [c for c in form.sort.choices if c[0] != "relevance"]
+        form.sort.choices = [c for c in SORT_CHOICES if c.value != "relevance"]
     form.sort.data = form.sort.data or ("relevance" if form.q.data else "newest")
     args = {k: request.args[k] for k in CATALOG_ARGS if request.args.get(k)}
     results = None
@@ -152,12 +158,9 @@ def stock_state(product) -> StockState:
 
 def header_cart_count() -> int:
     """Items in the visitor's cart: one query for a customer, none for a guest."""
-    if "header_cart_count" not in g:
-        if current_user.is_authenticated:
-            g.header_cart_count = cart_service.cart_item_count(current_user.id)
-        else:
-            g.header_cart_count = guest_cart.count()
-    return g.header_cart_count
+    if current_user.is_authenticated:
+        return cart_service.cart_item_count(current_user.id)
+    return guest_cart.count()
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -1,0 +1,56 @@
+"""Helpers for the HTML pages' tests: logging in through the real form,
+counting SQL statements, and reading a page's CSRF token."""
+
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+
+import pytest
+from flask import current_app
+from sqlalchemy import event
+
+from storefront.extensions import db
+from tests.conftest import CUSTOMER_PASSWORD
+
+
+def log_in_with_form(client, email: str, password: str = CUSTOMER_PASSWORD, **extra):
+    return client.post("/login", data={"email": email, "password": password, **extra})
+
+
+@pytest.fixture
+def shopper_client(client, customer):
+    """A client logged in as ``customer`` through the login form."""
+    response = log_in_with_form(client, customer.email)
+    assert response.status_code == 303, response.get_data(as_text=True)
+    return client
+
+
+@contextmanager
+def count_queries():
+    """Every SQL statement sent while the block runs (a before_cursor_execute listener).
+
+    The test client's requests would share the test's app context, so its
+    session's identity map and Flask-Login's user on ``g`` would save queries
+    a real request makes. The block runs in a fresh app context instead, as
+    every request in production does.
+    """
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with current_app._get_current_object().app_context():
+        engine = db.engine
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+            db.session.remove()
+
+
+def csrf_token_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)

@@ -1,0 +1,164 @@
+"""Register, log in, log out, the account page; sessions and the next target."""
+
+from __future__ import annotations
+
+import pytest
+
+from storefront.services import accounts
+from tests.conftest import CUSTOMER_PASSWORD
+from tests.web.conftest import log_in_with_form
+
+
+def test_registering_logs_the_new_customer_in(client):
+    response = client.post(
+        "/register",
+        data={
+            "full_name": "Rina",
+            "email": "Rina@Example.com",
+            "password": "long-enough-1",
+            "confirm_password": "long-enough-1",
+        },
+    )
+    assert response.status_code == 303
+    html = client.get("/").get_data(as_text=True)
+    assert "Welcome! Your account is ready." in html and "Rina" in html
+    assert accounts.authenticate("rina@example.com", "long-enough-1").role == "customer"
+
+
+def test_registration_errors_are_next_to_their_fields_keeping_what_was_typed(client, customer):
+    response = client.post(
+        "/register",
+        data={
+            "full_name": "Someone",
+            "email": customer.email,
+            "password": "long-enough-1",
+            "confirm_password": "long-enough-1",
+        },
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="email-error"' in html and "already exists" in html
+    assert 'value="Someone"' in html and f'value="{customer.email}"' in html
+    assert "long-enough-1" not in html  # passwords are never sent back
+    short = client.post(
+        "/register",
+        data={"email": "x@example.com", "password": "short", "confirm_password": "short"},
+    ).get_data(as_text=True)
+    assert 'id="password-error"' in short and "at least 8 characters" in short
+
+
+def test_a_wrong_password_is_refused_with_one_message_keeping_the_email(client, customer):
+    response = log_in_with_form(client, customer.email, "wrong-password")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Incorrect email or password." in html and 'role="alert"' in html
+    assert f'value="{customer.email}"' in html
+
+
+def test_a_deactivated_account_cannot_log_in(client, make_user):
+    user = make_user(active=False)
+    html = log_in_with_form(client, user.email).get_data(as_text=True)
+    assert "deactivated" in html
+    assert client.get("/account").status_code == 302
+
+
+def test_login_starts_a_new_session(client, customer):
+    with client.session_transaction() as session:
+        session["planted"] = "by an attacker"
+    log_in_with_form(client, customer.email)
+    with client.session_transaction() as session:
+        assert "planted" not in session
+        assert session["_user_id"] == str(customer.id)
+
+
+def test_login_returns_to_the_page_that_asked(client, customer):
+    response = client.get("/orders?page=1")
+    assert response.status_code == 302
+    login_url = response.headers["Location"]
+    assert login_url == "/login?next=%2Forders%3Fpage%3D1"
+    html = client.get(login_url).get_data(as_text=True)
+    assert 'name="next" type="hidden" value="/orders?page=1"' in html
+    response = log_in_with_form(client, customer.email, next="/orders?page=1")
+    assert response.headers["Location"] == "/orders?page=1"
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://elsewhere.example",
+        "//elsewhere.example",
+        "/\\elsewhere.example",
+        "\\\\elsewhere.example",
+        "https:elsewhere.example",
+        "javascript:alert(1)",
+        "/\telsewhere",
+        " //elsewhere.example",
+    ],
+)
+def test_next_never_leaves_the_site(client, customer, target):
+    response = log_in_with_form(client, customer.email, next=target)
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/"
+    # Given in the query string instead of the form, and when already logged in.
+    assert client.get("/login", query_string={"next": target}).headers["Location"] == "/"
+
+
+def test_logout_asks_on_get_and_logs_out_on_post(client, customer):
+    log_in_with_form(client, customer.email)
+    html = client.get("/logout").get_data(as_text=True)
+    assert "Log out?" in html and 'method="post"' in html
+    assert client.get("/account").status_code == 200  # still logged in
+    response = client.post("/logout")
+    assert response.status_code == 303
+    assert client.get("/account").status_code == 302
+    with client.session_transaction() as session:
+        assert "_user_id" not in session
+
+
+def test_the_account_page_changes_name_email_and_password(client, customer):
+    log_in_with_form(client, customer.email)
+    response = client.post(
+        "/account",
+        data={
+            "full_name": "New Name",
+            "email": "new@example.com",
+            "new_password": "another-pass-1",
+            "confirm_password": "another-pass-1",
+            "current_password": CUSTOMER_PASSWORD,
+        },
+    )
+    assert response.status_code == 303
+    assert "Your account is updated." in client.get("/account").get_data(as_text=True)
+    assert accounts.authenticate("new@example.com", "another-pass-1").full_name == "New Name"
+
+
+def test_account_errors_are_next_to_their_fields_keeping_what_was_typed(
+    client, customer, make_user
+):
+    make_user(email="taken@example.com")
+    log_in_with_form(client, customer.email)
+    html = client.post(
+        "/account",
+        data={"full_name": "Typed Name", "email": "other@example.com", "current_password": "nope"},
+    ).get_data(as_text=True)
+    assert 'id="current_password-error"' in html
+    assert 'value="Typed Name"' in html and 'value="other@example.com"' in html
+    html = client.post(
+        "/account",
+        data={
+            "full_name": "",
+            "email": "taken@example.com",
+            "current_password": CUSTOMER_PASSWORD,
+        },
+    ).get_data(as_text=True)
+    assert 'id="email-error"' in html and "already exists" in html
+    html = client.post(
+        "/account",
+        data={
+            "email": customer.email,
+            "new_password": "abc",
+            "confirm_password": "abc",
+            "current_password": CUSTOMER_PASSWORD,
+        },
+    ).get_data(as_text=True)
+    assert 'id="new_password-error"' in html
