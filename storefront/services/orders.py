@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
@@ -265,8 +265,14 @@ def _cancel_locked(order: Order, actor_id: int | None) -> None:
         record_movement(
             products[item.product_id], item.quantity, "cancel", order_id=order.id, actor_id=actor_id
         )
-    owner = db.session.get(User, order.user_id)
-    owner.order_cancellation_count += 1
+    # Incremented in SQL, not read and written back: two cancellations of the
+    # same customer's orders at once must both count.
+    db.session.execute(
+        update(User)
+        .where(User.id == order.user_id)
+        .values(order_cancellation_count=User.order_cancellation_count + 1)
+        .execution_options(synchronize_session=False)
+    )
     _record_status(order, "cancelled", actor_id)
 
 
