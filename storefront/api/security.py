@@ -76,7 +76,13 @@ def authenticated(blp, *roles: str, optional: bool = False, role_detail: str | N
             if roles and (user is None or user.role not in roles):
                 detail = role_detail or f"This needs the {' or '.join(roles)} role."
                 return problem(403, detail, code="forbidden")
+            refused = _refuse_media_type(_accepted_media_types())
+            if refused is not None:
+                return refused
             return current_app.ensure_sync(view)(*args, **kwargs)
+
+        # Who is calling is answered first (401/403), then what was sent (415).
+        wrapper._checks_media_type = True
 
         wrapper = blp.doc(security=OPTIONAL_SECURITY if optional else SECURITY)(wrapper)
         wrapper = blp.alt_response(401, response="UNAUTHORIZED")(wrapper)
@@ -114,11 +120,24 @@ def _is_json(mimetype: str) -> bool:
 
 
 def check_media_type():
-    """``before_request`` of every API blueprint: a body in a type the view does not take is 415."""
+    """``before_request`` of every API blueprint: a body in a type the view does not take is 415.
+
+    Views behind ``authenticated`` check it themselves, after the token.
+    """
+    view = current_app.view_functions.get(request.endpoint)
+    if getattr(view, "_checks_media_type", False):
+        return None
+    return _refuse_media_type(_accepted_media_types())
+
+
+def _accepted_media_types() -> tuple[str, ...]:
+    view = current_app.view_functions.get(request.endpoint)
+    return getattr(view, "_accepts", (JSON,))
+
+
+def _refuse_media_type(accepted: tuple[str, ...]):
     if request.method not in ("POST", "PUT", "PATCH"):
         return None
-    view = current_app.view_functions.get(request.endpoint)
-    accepted = getattr(view, "_accepts", (JSON,))
     has_body = bool(request.content_length) or "chunked" in request.headers.get(
         "Transfer-Encoding", ""
     )
