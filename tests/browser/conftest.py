@@ -127,3 +127,29 @@ def save_screenshot(page, name: str) -> Path:
     path = artifacts_dir() / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def log_in(page, email: str, password: str) -> None:
+    """Log in through the login page, as a shopper would."""
+    from playwright.sync_api import expect
+
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator(".flash-success").first).to_contain_text("Welcome back")
+
+
+def save_screenshots(page, name: str) -> list[Path]:
+    """The current page at desktop and phone width (``<name>-desktop/-phone.png``)."""
+    paths = []
+    size = page.viewport_size
+    for label, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        page.set_viewport_size(viewport)
+        paths.append(save_screenshot(page, f"{name}-{label}"))
+    page.set_viewport_size(size)
+    return paths
