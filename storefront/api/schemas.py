@@ -255,10 +255,11 @@ class RegisterSchema(InputSchema):
     )
     password = Text(
         required=True,
-        validate=validate.Length(1, 200),
+        validate=validate.Length(max=200),
         metadata={
             "example": "correct horse battery",
             "format": "password",
+            "minLength": 8,
             "description": "At least 8 characters and at most 72 bytes in UTF-8.",
         },
     )
@@ -326,8 +327,12 @@ class AccountUpdateSchema(InputSchema):
     full_name = Text(validate=validate.Length(max=200), metadata={"example": "Asha R."})
     email = Text(validate=validate.Length(1, 255), metadata={"format": "email"})
     password = Text(
-        validate=validate.Length(1, 200),
-        metadata={"format": "password", "description": "The new password."},
+        validate=validate.Length(max=200),
+        metadata={
+            "format": "password",
+            "minLength": 8,
+            "description": "The new password: at least 8 characters, at most 72 bytes.",
+        },
     )
     current_password = Text(
         validate=validate.Length(max=1000),
