@@ -54,6 +54,18 @@ def load_secret_key(instance_path: str, production: bool) -> str:
     return key
 
 
+def _timezone(name: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"SHOP_TIMEZONE={name!r} is not a known time zone (try 'UTC' or 'Asia/Dhaka')."
+        ) from None
+    return name
+
+
 def from_environment(instance_path: str) -> dict:
     """Every setting the store reads, with its default."""
     production = is_production()
@@ -71,6 +83,8 @@ def from_environment(instance_path: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "CURRENCY": os.environ.get("CURRENCY", "BDT"),
         "LOW_STOCK_THRESHOLD": _int("LOW_STOCK_THRESHOLD", 5),
+        # The admin dashboard's days run midnight to midnight in this zone.
+        "SHOP_TIMEZONE": _timezone(os.environ.get("SHOP_TIMEZONE") or "UTC"),
         "ACCESS_TOKEN_EXPIRE_MINUTES": _int("ACCESS_TOKEN_EXPIRE_MINUTES", 30),
         "REFRESH_TOKEN_EXPIRE_DAYS": _int("REFRESH_TOKEN_EXPIRE_DAYS", 7),
         "MEDIA_ROOT": os.environ.get("MEDIA_ROOT") or str(Path(instance_path) / "media"),

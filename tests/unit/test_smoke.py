@@ -55,3 +55,10 @@ def test_pages_carry_a_content_security_policy_without_unsafe_inline(client):
     assert "script-src 'self'" in csp
     assert "unsafe-inline" not in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_an_unknown_shop_time_zone_stops_start_up_with_a_clear_message(monkeypatch, tmp_path):
+    monkeypatch.setenv("SHOP_TIMEZONE", "Mars/Olympus_Mons")
+    monkeypatch.setenv("STOREFRONT_INSTANCE_PATH", str(tmp_path))
+    with pytest.raises(ConfigError, match="SHOP_TIMEZONE"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
