@@ -91,7 +91,12 @@ def _refuse_if_short(product: Product, quantity: int) -> None:
 
 
 def _cart_for(user_id: int, *, create: bool) -> Cart | None:
-    cart = db.session.scalar(select(Cart).where(Cart.user_id == user_id))
+    """The customer's cart, locked: edits wait for a checkout of this cart to end.
+
+    Without the lock a line removed in one tab while another tab checks out
+    could still be ordered (the checkout read it before the removal).
+    """
+    cart = db.session.scalar(select(Cart).where(Cart.user_id == user_id).with_for_update())
     if cart is None and create:
         cart = Cart(user_id=user_id)
         db.session.add(cart)
@@ -124,11 +129,13 @@ def get_cart(user_id: int) -> CartView:
 
 
 def _owned_item(user_id: int, item_id: int) -> CartItem:
+    _cart_for(user_id, create=False)  # lock the cart first, as checkout does
     item = db.session.scalar(
         select(CartItem)
         .join(Cart)
         .where(CartItem.id == item_id, Cart.user_id == user_id)
         .options(joinedload(CartItem.product))
+        .execution_options(populate_existing=True)
     )
     if item is None:  # someone else's line is as unknown as a missing one
         raise NotFound("No such item in your cart.")

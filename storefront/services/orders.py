@@ -130,6 +130,15 @@ def place_order(
         if not items:
             raise EmptyCart("Your cart is empty.")
         products = lock_products(item.product_id for item in items)
+        # A product deleted (never ordered, so really deleted) while we waited for
+        # its lock is gone from the result: refuse cleanly rather than fail.
+        vanished = [
+            (i.product_id, "a product no longer sold")
+            for i in items
+            if i.product_id not in products
+        ]
+        if vanished:
+            raise ProductUnavailable(vanished)
 
         unavailable = [
             (item.product_id, products[item.product_id].name)

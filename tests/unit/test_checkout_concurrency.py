@@ -3,12 +3,12 @@
 import threading
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from storefront.extensions import db
 from storefront.models import Order, Product, StockMovement, User
 from storefront.services import cart, orders
-from storefront.services.errors import OutOfStock
+from storefront.services.errors import NotFound, OutOfStock, ProductUnavailable
 
 
 @pytest.mark.parametrize("round_", range(3))
@@ -176,3 +176,99 @@ def test_cancellations_of_one_customers_orders_at_once_are_all_counted(app, cust
 
     assert [o for o in outcomes if isinstance(o, BaseException)] == []
     assert db.session.get(User, customer_id).order_cancellation_count == 6
+
+
+@pytest.mark.parametrize("round_", range(3))
+def test_editing_the_cart_during_checkout_gives_a_clean_outcome(
+    app, customer, make_product, round_
+):
+    # The customer removes a line in one tab while checking out in another: either
+    # the checkout wins (the line is in the order) or the removal does (it is not),
+    # never an error and never an order of a line that was removed.
+    tea, jam = make_product(stock=10), make_product(stock=10)
+    customer_id, tea_id, jam_id = customer.id, tea.id, jam.id
+    cart.add_to_cart(customer_id, jam_id, 1)
+    tea_item = cart.add_to_cart(customer_id, tea_id, 2).lines[-1].item_id
+    db.session.remove()
+
+    outcomes = run_together(
+        app,
+        [
+            (_order_id, (orders.place_order, customer_id, "1 Test Road")),
+            (cart.remove_cart_item, (customer_id, tea_item)),
+        ],
+    )
+
+    order_id, removal = outcomes
+    assert not isinstance(order_id, BaseException), order_id
+    assert isinstance(removal, cart.CartView | NotFound), removal
+    ordered = {i.product_id: i.quantity for i in orders.get_order(order_id).items}
+    assert ordered in ({tea_id: 2, jam_id: 1}, {jam_id: 1})
+    assert isinstance(removal, NotFound) == (tea_id in ordered)
+    assert db.session.get(Product, tea_id).stock_quantity == 10 - ordered.get(tea_id, 0)
+    assert cart.get_cart(customer_id).is_empty
+
+
+def _wait_until_a_lock_is_awaited(connection, timeout=30.0):
+    """Return once some backend waits for a row lock (the checkout has reached it)."""
+    pause = threading.Event()
+    waited = 0.0
+    while waited < timeout:
+        waiting = connection.execute(
+            text(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+        ).scalar()
+        connection.rollback()  # a fresh snapshot for the next look
+        if waiting:
+            return
+        pause.wait(0.02)
+        waited += 0.02
+    raise AssertionError("the checkout never waited for the product's lock")
+
+
+@pytest.mark.postgres_only
+def test_a_product_deleted_while_checkout_waits_for_it_is_refused_cleanly(
+    app, customer, make_product
+):
+    doomed, kept = make_product(name="Doomed", stock=5), make_product(name="Kept", stock=5)
+    customer_id, doomed_id, kept_id = customer.id, doomed.id, kept.id
+    cart.add_to_cart(customer_id, doomed_id, 1)
+    cart.add_to_cart(customer_id, kept_id, 1)
+    db.session.remove()
+
+    # An admin's deletion holds the product's lock while the checkout reaches it.
+    with db.engine.connect() as admin_conn, db.engine.connect() as watcher:
+        admin_conn.execute(
+            text("SELECT id FROM products WHERE id = :id FOR UPDATE"), {"id": doomed_id}
+        )
+        outcome: list[object] = []
+
+        def checkout():
+            with app.app_context():
+                try:
+                    outcome.append(orders.place_order(customer_id, "1 Test Road"))
+                except BaseException as exc:
+                    outcome.append(exc)
+                finally:
+                    db.session.remove()
+
+        thread = threading.Thread(target=checkout)
+        thread.start()
+        _wait_until_a_lock_is_awaited(watcher)
+        for table in ("cart_items", "stock_movements"):
+            admin_conn.execute(
+                text(f"DELETE FROM {table} WHERE product_id = :id"), {"id": doomed_id}
+            )
+        admin_conn.execute(text("DELETE FROM products WHERE id = :id"), {"id": doomed_id})
+        admin_conn.commit()
+        thread.join(timeout=60)
+
+    assert not thread.is_alive()
+    (refusal,) = outcome
+    assert isinstance(refusal, ProductUnavailable), refusal
+    assert db.session.scalar(select(func.count(Order.id))) == 0
+    assert db.session.get(Product, kept_id).stock_quantity == 5
+    # The line went with the product; the rest of the cart checks out.
+    assert orders.place_order(customer_id, "1 Test Road").order.items[0].product_id == kept_id
