@@ -10,6 +10,14 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
+from ..ratelimit import (
+    TooManyAttempts,
+    check_login_allowed,
+    check_registration_allowed,
+    forget_failed_logins,
+    record_failed_login,
+    retry_after_header,
+)
 from ..services import accounts
 from ..services import cart as cart_service
 from ..services.errors import (
@@ -22,15 +30,6 @@ from . import guest_cart
 from .forms import ConfirmForm, LoginForm, RegisterForm, add_service_errors, safe_next
 
 bp = Blueprint("auth", __name__)
-
-try:  # the rate limits are another module's; without it the forms are unlimited
-    from ..ratelimit import login_limit, registration_limit
-except ImportError:  # pragma: no cover - depends on the API work
-
-    def login_limit(view):
-        return view
-
-    registration_limit = login_limit
 
 
 def _start_session(user, remember: bool = False) -> None:
@@ -55,18 +54,31 @@ def _next_target(form_next: str | None = None) -> str | None:
     return safe_next(form_next) or safe_next(request.args.get("next"))
 
 
+def _too_many_attempts(exc: TooManyAttempts):
+    minutes = max(1, -(-exc.retry_after_seconds // 60))
+    body = render_template("errors/429.html", error=exc, code=429, minutes=minutes, request_id=None)
+    return body, 429, retry_after_header(exc)
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@login_limit
 def login():
     if current_user.is_authenticated:
         return redirect(_next_target() or url_for("shop.home"))
     form = LoginForm(next=safe_next(request.args.get("next")) or "")
     if form.validate_on_submit():
+        email = form.email.data
         try:
-            user = accounts.authenticate(form.email.data, form.password.data)
-        except (AuthenticationFailed, AccountDeactivated) as exc:
+            check_login_allowed(email)
+            user = accounts.authenticate(email, form.password.data)
+        except TooManyAttempts as exc:
+            return _too_many_attempts(exc)
+        except AuthenticationFailed as exc:
+            record_failed_login(email)
+            form.form_errors.append(exc.message)
+        except AccountDeactivated as exc:
             form.form_errors.append(exc.message)
         else:
+            forget_failed_logins(email)
             _start_session(user, remember=form.remember.data)
             flash(f"Welcome back{', ' + user.full_name if user.full_name else ''}!", "success")
             return redirect(_next_target(form.next.data) or url_for("shop.home"), code=303)
@@ -75,12 +87,15 @@ def login():
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@registration_limit
 def register():
     if current_user.is_authenticated:
         return redirect(_next_target() or url_for("shop.home"))
     form = RegisterForm(next=safe_next(request.args.get("next")) or "")
     if form.validate_on_submit():
+        try:
+            check_registration_allowed()
+        except TooManyAttempts as exc:
+            return _too_many_attempts(exc)
         try:
             user = accounts.register(form.email.data, form.password.data, form.full_name.data or "")
         except (ValidationError, DuplicateEmail) as exc:

@@ -162,3 +162,33 @@ def test_account_errors_are_next_to_their_fields_keeping_what_was_typed(
         },
     ).get_data(as_text=True)
     assert 'id="new_password-error"' in html
+
+
+def test_too_many_failed_logins_show_a_friendly_page_even_with_the_right_password(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_FAILED_LOGINS_PER_ACCOUNT="3 per 15 minutes")
+    with app.app_context():
+        accounts.register("locked@example.com", CUSTOMER_PASSWORD)
+    client = app.test_client()
+    for _ in range(3):
+        assert log_in_with_form(client, "locked@example.com", "wrong-password").status_code == 422
+    response = log_in_with_form(client, "locked@example.com")
+    assert response.status_code == 429
+    assert int(response.headers["Retry-After"]) > 0
+    html = response.get_data(as_text=True)
+    assert "Too many attempts" in html and 'class="site-header"' in html
+    with client.session_transaction() as session:
+        assert "_user_id" not in session
+
+
+def test_too_many_registrations_from_one_address_are_refused(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_AUTH_PER_ADDRESS="2 per minute")
+    statuses = [
+        app.test_client()
+        .post(
+            "/register",
+            data={"email": f"n{n}@example.com", "password": "x" * 9, "confirm_password": "x" * 9},
+        )
+        .status_code
+        for n in range(3)
+    ]
+    assert statuses == [303, 303, 429]
