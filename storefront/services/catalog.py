@@ -17,7 +17,7 @@ from ._tx import transactional
 from .errors import NotFound, ValidationError
 from .inventory import lock_products, record_movement
 from .money import parse_money
-from .pagination import Page, paginate
+from .pagination import Page, check_paging, paginate
 
 SORTS = ("newest", "price_asc", "price_desc", "name", "relevance")
 MAX_NAME = 200
@@ -125,6 +125,7 @@ def search_products(
     if category:
         found = find_category(category)
         if found is None:
+            check_paging(page, per_page)
             return Page(items=[], page=page, per_page=per_page, total=0)
         stmt = stmt.where(Product.category_id == found.id)
     low = _parse_price_filter(min_price, "min_price")

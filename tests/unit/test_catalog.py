@@ -161,20 +161,32 @@ def test_pages_split_the_results_and_count_them(shelf):
     assert (third.has_prev, third.has_next) == (True, False)
 
 
-def test_a_page_past_the_end_is_empty_not_an_error(shelf):
-    page = catalog.search_products(per_page=5, page=50)
+@pytest.mark.parametrize("number", [3, 50, 10**18, 10**30])
+def test_a_page_past_the_end_is_empty_not_an_error(shelf, number):
+    page = catalog.search_products(per_page=5, page=number)
     assert page.items == []
     assert (page.total, page.pages, page.has_next) == (6, 2, False)
+    assert catalog.search_products(per_page=5, page=2).total == 6  # the session still works
 
 
 @pytest.mark.parametrize(
     ("page", "per_page", "field"),
-    [(0, 20, "page"), (-1, 20, "page"), (1, 0, "per_page"), (1, 101, "per_page")],
+    [
+        (0, 20, "page"),
+        (-1, 20, "page"),
+        ("2", 20, "page"),
+        (1.5, 20, "page"),
+        (1, 0, "per_page"),
+        (1, 101, "per_page"),
+        (1, True, "per_page"),
+    ],
 )
 def test_bad_paging_is_refused(shelf, page, per_page, field):
     with pytest.raises(ValidationError) as info:
         catalog.search_products(page=page, per_page=per_page)
     assert field in info.value.errors
+    with pytest.raises(ValidationError):  # even when nothing could match
+        catalog.search_products(category="no-such-category", page=page, per_page=per_page)
 
 
 # --- categories -------------------------------------------------------------------------
