@@ -6,6 +6,7 @@ import bcrypt
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import ROLES, User
@@ -108,8 +109,18 @@ def register(email: str, password: str, full_name: str = "", role: str = "custom
         raise DuplicateEmail("An account with this email already exists.")
     user = User(email=email, password_hash=password_hash, full_name=full_name, role=role)
     db.session.add(user)
-    db.session.flush()
+    _flush_or_duplicate_email()
     return user
+
+
+def _flush_or_duplicate_email() -> None:
+    """Flush; a unique violation on the email means another request took it meanwhile."""
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        if "email" not in str(exc.orig).lower():
+            raise
+        raise DuplicateEmail("An account with this email already exists.") from None
 
 
 def create_admin(email: str, password: str, full_name: str = "") -> User:
@@ -160,7 +171,7 @@ def update_account(
         user.email = new_email
     if password:
         user.password_hash = hash_password(password)
-    db.session.flush()
+    _flush_or_duplicate_email()
     return user
 
 

@@ -7,8 +7,8 @@ from sqlalchemy import func, select, text
 
 from storefront.extensions import db
 from storefront.models import Order, Product, StockMovement, User
-from storefront.services import cart, orders
-from storefront.services.errors import NotFound, OutOfStock, ProductUnavailable
+from storefront.services import accounts, cart, orders
+from storefront.services.errors import DuplicateEmail, NotFound, OutOfStock, ProductUnavailable
 
 
 @pytest.mark.parametrize("round_", range(3))
@@ -272,3 +272,18 @@ def test_a_product_deleted_while_checkout_waits_for_it_is_refused_cleanly(
     assert db.session.get(Product, kept_id).stock_quantity == 5
     # The line went with the product; the rest of the cart checks out.
     assert orders.place_order(customer_id, "1 Test Road").order.items[0].product_id == kept_id
+
+
+@pytest.mark.parametrize("round_", range(3))
+def test_two_registrations_of_one_email_at_once_make_one_account(app, round_):
+    outcomes = run_together(
+        app,
+        [
+            (accounts.register, ("twin@example.com", "long-enough-1")),
+            (accounts.register, (" TWIN@example.com", "long-enough-2")),
+        ],
+    )
+    refusals = [o for o in outcomes if isinstance(o, BaseException)]
+    assert len(refusals) == 1
+    assert isinstance(refusals[0], DuplicateEmail), refusals[0]
+    assert db.session.scalar(select(func.count(User.id))) == 1
