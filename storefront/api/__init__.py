@@ -56,6 +56,9 @@ field in `errors: [{field, message}]`; a field-less body error names `body`.
 - Token refresh is not rate limited (a refresh token is single use already);
   login and registration are (429 with `Retry-After`). A successful login
   clears its account's failed-login count.
+- Where a token is optional (registration, reading a product), a token that
+  is sent must be valid: an invalid one is 401, not silently ignored.
+- Who is calling is checked before what was sent: 401/403 come before 415/422.
 - `sort` also accepts `relevance` (the default when `q` is given).
 - `GET /api/users` also filters by `is_active`.
 """
