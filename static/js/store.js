@@ -28,6 +28,22 @@
     });
   });
 
+  // A GET form marked data-drop-empty leaves its empty fields out of the
+  // URL, so a shared link carries only the filters in use.
+  document.querySelectorAll("form[data-drop-empty]").forEach(function (form) {
+    form.addEventListener("formdata", function (event) {
+      var empty = [];
+      event.formData.forEach(function (value, name) {
+        if (value === "") {
+          empty.push(name);
+        }
+      });
+      empty.forEach(function (name) {
+        event.formData.delete(name);
+      });
+    });
+  });
+
   // Bring a form's error summary into view and focus for screen readers.
   var summary = document.querySelector("[data-error-summary]");
   if (summary) {
