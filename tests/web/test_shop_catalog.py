@@ -146,3 +146,16 @@ def test_home_and_product_pages_do_not_query_per_product(client, make_product):
     with count_queries() as many:
         client.get("/")
     assert len(many) == len(few)
+
+
+def test_lists_show_the_thumbnail_and_the_product_page_the_full_image(client, make_product):
+    from storefront.services import images
+
+    product = make_product(name="Photo Frame")
+    path = images.replace_product_image(product.id, images.demo_image("Frame", 1)).image_path
+    thumb, full = f"/media/{images.thumbnail_path(path)}", f"/media/{path}"
+    listing = client.get("/products").get_data(as_text=True)
+    assert f'src="{thumb}" alt="Photo Frame"' in listing
+    page = client.get(f"/products/{product.id}-photo-frame").get_data(as_text=True)
+    assert f'src="{full}" alt="Photo Frame"' in page
+    assert client.get(thumb).status_code == 200
