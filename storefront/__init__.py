@@ -7,6 +7,7 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as config_module
 
@@ -28,6 +29,12 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     app.config.setdefault("MAX_CONTENT_LENGTH", app.config["MAX_IMAGE_BYTES"] + 256 * 1024)
+
+    if app.config.get("PROXY_FIX_HOPS"):
+        # Behind N reverse proxies, trust their X-Forwarded-* headers (and only
+        # theirs), so rate limits and logs see the client's real address.
+        hops = app.config["PROXY_FIX_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     register_extensions(app)
     register_blueprints(app)

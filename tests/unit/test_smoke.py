@@ -62,3 +62,33 @@ def test_an_unknown_shop_time_zone_stops_start_up_with_a_clear_message(monkeypat
     monkeypatch.setenv("STOREFRONT_INSTANCE_PATH", str(tmp_path))
     with pytest.raises(ConfigError, match="SHOP_TIMEZONE"):
         create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+def test_behind_a_trusted_proxy_the_client_address_is_the_forwarded_one(make_app):
+    app = make_app(PROXY_FIX_HOPS=1)
+    seen = {}
+
+    @app.get("/_whoami")
+    def whoami():
+        from flask import request
+
+        seen["addr"] = request.remote_addr
+        return ""
+
+    app.test_client().get("/_whoami", headers={"X-Forwarded-For": "203.0.113.9"})
+    assert seen["addr"] == "203.0.113.9"
+
+
+def test_without_a_trusted_proxy_forwarded_headers_are_ignored(make_app):
+    app = make_app()
+    seen = {}
+
+    @app.get("/_whoami")
+    def whoami():
+        from flask import request
+
+        seen["addr"] = request.remote_addr
+        return ""
+
+    app.test_client().get("/_whoami", headers={"X-Forwarded-For": "203.0.113.9"})
+    assert seen["addr"] == "127.0.0.1"
