@@ -89,13 +89,19 @@ def migrated_database(database_url, tmp_path_factory):
 
 
 def _empty_all_tables() -> None:
+    # DELETE, children first, rather than TRUNCATE: on tables this small it is
+    # several times faster (TRUNCATE makes new files for every table), and the
+    # teardown runs after every test. Ids restart at 1 as they did before.
     tables = list(reversed(Base.metadata.sorted_tables))
+    for table in tables:
+        db.session.execute(table.delete())
     if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        for table in tables:
-            db.session.execute(table.delete())
+        resets = [
+            f"setval(pg_get_serial_sequence('\"{t.name}\"', '{column.name}'), 1, false)"
+            for t in tables
+            if (column := t.autoincrement_column) is not None
+        ]
+        db.session.execute(text("SELECT " + ", ".join(resets)))
     db.session.commit()
 
 
