@@ -34,7 +34,7 @@ from .errors import (
     ValidationError,
 )
 from .inventory import lock_products, record_movement
-from .money import quantize
+from .money import MAX_AMOUNT, quantize
 from .pagination import Page, paginate
 
 # The status machine: what each status may become.
@@ -154,6 +154,13 @@ def place_order(
         ]
         if shortages:
             raise OutOfStock(shortages)
+        # Checked before writing: Numeric(12, 2) cannot hold more (PostgreSQL would
+        # refuse with a database error; SQLite would store it regardless).
+        if sum(quantize(products[i.product_id].price * i.quantity) for i in items) > MAX_AMOUNT:
+            raise ValidationError(
+                f"An order can total at most {MAX_AMOUNT:,}; split this one into smaller orders.",
+                field="cart",
+            )
 
         order = Order(
             user_id=user_id,

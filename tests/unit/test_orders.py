@@ -165,6 +165,19 @@ def test_checkout_refuses_bad_input_before_touching_anything(
     assert snapshot_tables() == before
 
 
+def test_checkout_refuses_a_total_the_database_cannot_hold(customer, make_product, fill_cart):
+    product = make_product(price="9999999999.99", stock=5)
+    fill_cart(customer, (product, 2))
+    before = snapshot_tables()
+    with pytest.raises(ValidationError, match="at most 9,999,999,999.99"):
+        orders.place_order(customer.id, ADDRESS)
+    assert snapshot_tables() == before
+
+    cart.clear_cart(customer.id)
+    fill_cart(customer, (product, 1))
+    assert orders.place_order(customer.id, ADDRESS).order.total_amount == Decimal("9999999999.99")
+
+
 # --- idempotency keys ------------------------------------------------------------
 
 
