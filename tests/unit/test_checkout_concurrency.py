@@ -8,7 +8,13 @@ from sqlalchemy import func, select, text
 from storefront.extensions import db
 from storefront.models import Order, Product, StockMovement, User
 from storefront.services import accounts, cart, orders
-from storefront.services.errors import DuplicateEmail, NotFound, OutOfStock, ProductUnavailable
+from storefront.services.errors import (
+    DuplicateEmail,
+    InvalidTransition,
+    NotFound,
+    OutOfStock,
+    ProductUnavailable,
+)
 
 
 @pytest.mark.parametrize("round_", range(3))
@@ -287,3 +293,36 @@ def test_two_registrations_of_one_email_at_once_make_one_account(app, round_):
     assert len(refusals) == 1
     assert isinstance(refusals[0], DuplicateEmail), refusals[0]
     assert db.session.scalar(select(func.count(User.id))) == 1
+
+
+@pytest.mark.parametrize("round_", range(3))
+def test_a_cancel_racing_a_shipment_leaves_one_consistent_outcome(
+    app, customer, admin, make_product, round_
+):
+    product = make_product(stock=5)
+    cart.add_to_cart(customer.id, product.id, 2)
+    order_id = orders.place_order(customer.id, "1 Test Road").order.id
+    orders.change_order_status(order_id, "processing", actor_id=admin.id)
+    customer_id, admin_id, product_id = customer.id, admin.id, product.id
+    db.session.remove()
+
+    cancel, ship = run_together(
+        app,
+        [
+            (orders.cancel_order, (order_id, customer_id)),
+            (orders.change_order_status, (order_id, "shipped", admin_id)),
+        ],
+    )
+
+    refused = [o for o in (cancel, ship) if isinstance(o, BaseException)]
+    assert len(refused) == 1 and isinstance(refused[0], InvalidTransition), refused
+    final = orders.get_order(order_id)
+    if final.status == "cancelled":
+        assert db.session.get(Product, product_id).stock_quantity == 5
+        assert db.session.get(User, customer_id).order_cancellation_count == 1
+    else:
+        assert final.status == "shipped"
+        assert db.session.get(Product, product_id).stock_quantity == 3
+        assert db.session.get(User, customer_id).order_cancellation_count == 0
+    assert [h.to_status for h in final.status_history][-1] == final.status
+    assert len(final.status_history) == 3

@@ -331,6 +331,25 @@ def test_a_cancelled_order_with_several_products_restocks_each(customer, make_pr
     assert inventory.stock_discrepancies() == []
 
 
+@pytest.mark.parametrize("status", ["pending", "processing"])
+def test_a_failure_during_cancellation_leaves_every_table_as_before(
+    order_in, customer, monkeypatch, status
+):
+    order, product = order_in(status)
+    before = snapshot_tables()
+
+    def fail(*_args, **_kwargs):
+        raise RuntimeError("injected failure after the restock")
+
+    monkeypatch.setattr(orders, "_record_status", fail)
+    with pytest.raises(RuntimeError, match="injected"):
+        orders.cancel_order(order.id, customer.id)
+    monkeypatch.undo()
+
+    assert snapshot_tables() == before
+    assert stock_of(product.id) == 3
+
+
 @pytest.mark.parametrize("status", ["shipped", "delivered", "cancelled"])
 def test_cancel_after_shipping_or_twice_is_refused(order_in, customer, status):
     order, product = order_in(status)
