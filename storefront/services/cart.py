@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
@@ -96,11 +97,16 @@ def _cart_for(user_id: int, *, create: bool) -> Cart | None:
     Without the lock a line removed in one tab while another tab checks out
     could still be ordered (the checkout read it before the removal).
     """
-    cart = db.session.scalar(select(Cart).where(Cart.user_id == user_id).with_for_update())
+    locked = select(Cart).where(Cart.user_id == user_id).with_for_update()
+    cart = db.session.scalar(locked)
     if cart is None and create:
-        cart = Cart(user_id=user_id)
-        db.session.add(cart)
-        db.session.flush()
+        try:
+            with db.session.begin_nested():  # a savepoint: a clash must not end the transaction
+                cart = Cart(user_id=user_id)
+                db.session.add(cart)
+        except IntegrityError:
+            # Another request (a second tab) created it meanwhile: use that one.
+            cart = db.session.scalar(locked.execution_options(populate_existing=True))
     return cart
 
 

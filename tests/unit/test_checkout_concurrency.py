@@ -326,3 +326,24 @@ def test_a_cancel_racing_a_shipment_leaves_one_consistent_outcome(
         assert db.session.get(User, customer_id).order_cancellation_count == 0
     assert [h.to_status for h in final.status_history][-1] == final.status
     assert len(final.status_history) == 3
+
+
+@pytest.mark.parametrize("round_", range(3))
+def test_a_new_customers_first_adds_from_two_tabs_share_one_cart(
+    app, customer, make_product, round_
+):
+    tea, jam = make_product(stock=5), make_product(stock=5)
+    customer_id, tea_id, jam_id = customer.id, tea.id, jam.id
+    db.session.remove()
+
+    outcomes = run_together(
+        app,
+        [
+            (cart.add_to_cart, (customer_id, tea_id, 1)),
+            (cart.add_to_cart, (customer_id, jam_id, 2)),
+        ],
+    )
+
+    assert [o for o in outcomes if isinstance(o, BaseException)] == []
+    lines = {line.product.id: line.quantity for line in cart.get_cart(customer_id).lines}
+    assert lines == {tea_id: 1, jam_id: 2}
