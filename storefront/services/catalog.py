@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import case, delete, exists, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -67,16 +68,27 @@ def get_or_create_category(name: str) -> Category:
     name = (name or "").strip()
     if not name or len(name) > 100:
         raise ValidationError("A category name has 1 to 100 characters.", field="category")
-    category = db.session.scalar(select(Category).where(func.lower(Category.name) == name.lower()))
+    same_name = select(Category).where(func.lower(Category.name) == name.lower())
+    category = db.session.scalar(same_name)
     if category is None:
         slug = base = slugify(name, 110)
         n = 2
-        while db.session.scalar(select(Category.id).where(Category.slug == slug)) is not None:
+        while (
+            taken := db.session.scalar(select(Category).where(Category.slug == slug))
+        ) is not None:
+            if taken.name.lower() == name.lower():
+                return taken  # created by another request since we looked by name
             slug = f"{base}-{n}"
             n += 1
-        category = Category(name=name, slug=slug)
-        db.session.add(category)
-        db.session.flush()
+        try:
+            with db.session.begin_nested():  # a clash must not end the caller's transaction
+                category = Category(name=name, slug=slug)
+                db.session.add(category)
+        except IntegrityError:
+            # Another admin created it meanwhile (the same name or slug): use theirs.
+            category = db.session.scalar(same_name.execution_options(populate_existing=True))
+            if category is None:
+                raise
     return category
 
 

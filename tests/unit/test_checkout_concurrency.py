@@ -7,7 +7,7 @@ from sqlalchemy import func, select, text
 
 from storefront.extensions import db
 from storefront.models import Order, Product, StockMovement, User
-from storefront.services import accounts, cart, orders
+from storefront.services import accounts, cart, catalog, orders
 from storefront.services.errors import (
     DuplicateEmail,
     InvalidTransition,
@@ -347,3 +347,17 @@ def test_a_new_customers_first_adds_from_two_tabs_share_one_cart(
     assert [o for o in outcomes if isinstance(o, BaseException)] == []
     lines = {line.product.id: line.quantity for line in cart.get_cart(customer_id).lines}
     assert lines == {tea_id: 1, jam_id: 2}
+
+
+@pytest.mark.parametrize("round_", range(3))
+def test_two_products_created_at_once_in_a_new_category_share_it(app, round_):
+    outcomes = run_together(
+        app,
+        [
+            (catalog.create_product, ("Tea Pot", "10.00", 1, "", "Tea Things")),
+            (catalog.create_product, ("Tea Cup", "4.00", 1, "", "tea things")),
+        ],
+    )
+    assert [o for o in outcomes if isinstance(o, BaseException)] == []
+    (only,) = catalog.list_categories()
+    assert (only.name.lower(), only.product_count) == ("tea things", 2)
