@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
 from flask import Flask
@@ -62,6 +63,39 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "strong"
 
     from .models import User
+
+    @login_manager.unauthorized_handler
+    def send_to_login():
+        """Send a guest to log in, and back afterwards to a page that can be shown.
+
+        A GET comes back to itself. A form post (cancel, add, an admin action)
+        comes back to the same-site page the form was on, else to its own URL
+        if that answers GET, else to nothing: a POST-only URL cannot be shown.
+        """
+        from flask import flash, redirect, request
+        from flask_login import login_url
+        from werkzeug.exceptions import HTTPException, Unauthorized
+
+        from .errors import wants_api
+
+        if wants_api():
+            raise Unauthorized()
+        flash(login_manager.login_message, login_manager.login_message_category)
+        target = None
+        referrer = urlsplit(request.referrer or "")
+        if request.method == "GET":
+            target = request.full_path.rstrip("?")
+        elif referrer.netloc == request.host and referrer.path.startswith("/"):
+            target = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+        else:
+            try:
+                app.url_map.bind(request.host).match(request.path, method="GET")
+                target = request.path
+            except HTTPException:
+                target = None
+        if target is None:
+            return redirect(login_url(login_manager.login_view))
+        return redirect(login_url(login_manager.login_view, next_url=target))
 
     @login_manager.user_loader
     def load_user(user_id: str):
