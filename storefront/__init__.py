@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -98,12 +99,16 @@ def register_extensions(app: Flask) -> None:
         return redirect(login_url(login_manager.login_view, next_url=target))
 
     @login_manager.user_loader
-    def load_user(user_id: str):
+    def load_user(reference: str):
+        user_id, _, _ = reference.partition(":")
         if not user_id.isdigit():
             return None
         user = db.session.get(User, int(user_id))
-        # A deactivated account's browser sessions end with it.
-        return user if user is not None and user.is_active else None
+        # A deactivated account's sessions end with it, and a password change
+        # ends the sessions opened with the old password (see User.get_id).
+        if user is None or not user.is_active:
+            return None
+        return user if hmac.compare_digest(user.get_id(), reference) else None
 
 
 def register_blueprints(app: Flask) -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
@@ -26,6 +27,12 @@ class User(UserMixin, TimestampMixin, Base):
     order_cancellation_count: Mapped[int] = mapped_column(Integer, default=0)
 
     cart: Mapped[Cart | None] = relationship(back_populates="user")
+
+    def get_id(self) -> str:
+        """The browser session's reference to this user: the id and a fingerprint
+        of the password hash, so that a new password ends every other session."""
+        fingerprint = hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
+        return f"{self.id}:{fingerprint}"
 
     @property
     def is_admin(self) -> bool:

@@ -24,6 +24,7 @@ from ..models import (
 from ._sql import LIKE_ESCAPE, contains_pattern
 from ._tx import write_transaction
 from .errors import (
+    AccountDeactivated,
     EmptyCart,
     IdempotencyKeyReused,
     InvalidTransition,
@@ -111,6 +112,10 @@ def place_order(
     fingerprint = _fingerprint(shipping_address, note)
     with write_transaction() as session:
         cart = session.scalar(select(Cart).where(Cart.user_id == user_id).with_for_update())
+        buyer = session.get(User, user_id)
+        if buyer is None or not buyer.is_active:
+            # Invariant 6 holds here too, not only at the pages' and API's doors.
+            raise AccountDeactivated("This account has been deactivated.")
         if idempotency_key is not None:
             replayed_id = _replay(user_id, idempotency_key, fingerprint)
             if replayed_id is not None:

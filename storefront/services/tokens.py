@@ -238,35 +238,34 @@ def logout(user_id: int, fid: str, refresh_token: str | None = None) -> None:
     revoke_families(user_id, fids)
 
 
-def revoke_families(user_id: int, fids: set[str]) -> int:
+def end_api_sessions(user_id: int, fids: set[str] | None = None) -> int:
+    """Revoke a user's live token families (all, or those in ``fids``).
+
+    Flushes only, so that it joins the caller's transaction: a password change
+    or a deactivation and the end of the user's API sessions commit together.
+    """
+    stmt = select(TokenFamily).where(
+        TokenFamily.user_id == user_id, TokenFamily.revoked_at.is_(None)
+    )
+    if fids is not None:
+        stmt = stmt.where(TokenFamily.fid.in_(fids))
+    families = db.session.scalars(stmt).all()
     now = utcnow()
-    with write_transaction():
-        families = db.session.scalars(
-            select(TokenFamily).where(
-                TokenFamily.fid.in_(fids),
-                TokenFamily.user_id == user_id,
-                TokenFamily.revoked_at.is_(None),
-            )
-        ).all()
-        for family in families:
-            family.revoked_at = now
-        db.session.flush()
+    for family in families:
+        family.revoked_at = now
+    db.session.flush()
     return len(families)
+
+
+def revoke_families(user_id: int, fids: set[str]) -> int:
+    with write_transaction():
+        return end_api_sessions(user_id, fids)
 
 
 def revoke_all_for_user(user_id: int) -> int:
-    """End every API session of a user (for example after a password change)."""
-    now = utcnow()
+    """End every API session of a user."""
     with write_transaction():
-        families = db.session.scalars(
-            select(TokenFamily).where(
-                TokenFamily.user_id == user_id, TokenFamily.revoked_at.is_(None)
-            )
-        ).all()
-        for family in families:
-            family.revoked_at = now
-        db.session.flush()
-    return len(families)
+        return end_api_sessions(user_id)
 
 
 @dataclass(frozen=True)

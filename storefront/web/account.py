@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, login_user
 
 from ..services import accounts
 from ..services.errors import DuplicateEmail, ValidationError
@@ -28,6 +28,9 @@ def edit():
         except (ValidationError, DuplicateEmail) as exc:
             add_service_errors(form, exc, aliases={"password": "new_password"})
         else:
+            if form.new_password.data:
+                # Other sessions ended with the old password; this one carries on.
+                login_user(accounts.get_user(current_user.id))
             flash("Your account is updated.", "success")
             return redirect(url_for("account.edit"), code=303)
     status = 422 if form.errors else 200

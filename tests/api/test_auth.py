@@ -348,7 +348,7 @@ def test_role_is_read_from_the_database_not_the_token(client, admin, as_admin, a
 
 def test_a_session_cookie_never_authenticates_the_api(client, customer):
     with client.session_transaction() as session:
-        session["_user_id"] = str(customer.id)
+        session["_user_id"] = customer.get_id()
         session["_fresh"] = True
     assert_problem(client.get("/api/users/me"), 401, "missing_token")
     assert_problem(client.get("/api/cart"), 401)

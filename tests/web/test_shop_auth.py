@@ -68,7 +68,7 @@ def test_login_starts_a_new_session(client, customer):
     log_in_with_form(client, customer.email)
     with client.session_transaction() as session:
         assert "planted" not in session
-        assert session["_user_id"] == str(customer.id)
+        assert session["_user_id"] == customer.get_id()
 
 
 def test_login_returns_to_the_page_that_asked(client, customer):
