@@ -10,10 +10,44 @@ from urllib.parse import urlsplit
 from dotenv import load_dotenv
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from . import config as config_module
 
 ROOT = Path(__file__).resolve().parent.parent
+# Ids are PostgreSQL ``integer`` columns (and SQLite's are 64-bit): a bigger
+# number in a URL can name nothing, and must not reach a query as one.
+MAX_URL_INT = 2**31 - 1
+
+
+def positive_up_to(limit: int) -> str:
+    """A regex for the decimal numbers 1 to ``limit``, without leading zeros."""
+    text = str(limit)
+    options = [rf"[1-9]\d{{0,{len(text) - 2}}}"] if len(text) > 1 else []
+    for i, digit in enumerate(text):
+        lowest = 1 if i == 0 else 0
+        if int(digit) > lowest:
+            rest = len(text) - i - 1
+            options.append(
+                f"{text[:i]}[{lowest}-{int(digit) - 1}]" + (rf"\d{{{rest}}}" * bool(rest))
+            )
+    options.append(text)
+    return "(?:" + "|".join(options) + ")"
+
+
+class StoredIntConverter(IntegerConverter):
+    """``<int:...>`` in every route: 1 to what an id column holds; anything else is a 404.
+
+    The bound is in the regex, not only in ``to_python``: werkzeug answers 405
+    rather than 404 when a number fails ``to_python`` on a path that other
+    methods share (``DELETE /api/users/<too big>`` would claim GET is allowed).
+    """
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 (werkzeug's name)
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", MAX_URL_INT)
+        super().__init__(map, *args, **kwargs)
+        self.regex = positive_up_to(self.max)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -31,6 +65,7 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     app.config.setdefault("MAX_CONTENT_LENGTH", app.config["MAX_IMAGE_BYTES"] + 256 * 1024)
+    app.url_map.converters["int"] = StoredIntConverter
 
     if app.config.get("PROXY_FIX_HOPS"):
         # Behind N reverse proxies, trust their X-Forwarded-* headers (and only

@@ -13,8 +13,8 @@ from flask import Flask
 from flask_smorest import Api
 from flask_smorest import Blueprint as SmorestBlueprint
 from flask_smorest.utils import prepare_response
-from werkzeug.routing import IntegerConverter
 
+from .. import StoredIntConverter
 from .errors import PROBLEM_MIMETYPE, install_error_handlers
 from .schemas import MAX_ID, ProblemSchema
 from .security import BEARER, OAUTH2, check_media_type
@@ -64,7 +64,7 @@ field in `errors: [{field, message}]`; a field-less body error names `body`.
 """
 
 
-class IdConverter(IntegerConverter):
+class IdConverter(StoredIntConverter):
     """A path id: 1 to 2**31-1, so that nothing the database cannot hold reaches a query."""
 
     def __init__(self, map, **kwargs):  # noqa: A002 (werkzeug's name)

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from ..extensions import db
 from ..models import ROLES, User
 from . import tokens  # module import: tokens imports this module too
-from ._sql import LIKE_ESCAPE, contains_pattern
+from ._sql import LIKE_ESCAPE, contains_pattern, is_storable_id
 from ._tx import transactional
 from .errors import (
     AccountDeactivated,
@@ -139,7 +139,7 @@ def authenticate(email: str, password: str) -> User:
 
 
 def get_user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
+    user = db.session.get(User, user_id) if is_storable_id(user_id) else None
     if user is None:
         raise NotFound("No such user.")
     return user

@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..models import Cart, CartItem, Product
+from ._sql import is_storable_id
 from ._tx import transactional
 from .errors import NotFound, OutOfStock, Shortage, ValidationError
 
@@ -80,7 +81,8 @@ def _check_quantity(quantity) -> int:
 
 
 def _buyable(product_id: int) -> Product:
-    product = db.session.get(Product, product_id)
+    # A form's product id is any number a visitor types: one no row can have is unknown.
+    product = db.session.get(Product, product_id) if is_storable_id(product_id) else None
     if product is None or not product.is_active:
         raise NotFound("No such product.", field="product_id")
     return product
@@ -135,6 +137,8 @@ def get_cart(user_id: int) -> CartView:
 
 
 def _owned_item(user_id: int, item_id: int) -> CartItem:
+    if not is_storable_id(item_id):
+        raise NotFound("No such item in your cart.")
     _cart_for(user_id, create=False)  # lock the cart first, as checkout does
     item = db.session.scalar(
         select(CartItem)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import CartItem, Category, OrderItem, Product, StockMovement
-from ._sql import LIKE_ESCAPE, contains_pattern
+from ._sql import LIKE_ESCAPE, contains_pattern, is_storable_id
 from ._tx import transactional
 from .errors import NotFound, ValidationError
 from .inventory import lock_products, record_movement
@@ -179,6 +179,8 @@ def search_products(
 
 
 def get_product(product_id: int, *, include_inactive: bool = False) -> Product:
+    if not is_storable_id(product_id):
+        raise NotFound("No such product.")
     product = db.session.scalar(
         select(Product).options(joinedload(Product.category)).where(Product.id == product_id)
     )

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Product, StockMovement
+from ._sql import is_storable_id
 from ._tx import transactional
 from .errors import Conflict, NotFound, ValidationError
 from .pagination import Page, paginate
@@ -21,7 +22,7 @@ def lock_products(product_ids) -> dict[int, Product]:
     ``populate_existing`` refreshes objects the session already holds, so the
     stock read is the one the lock protects.
     """
-    ids = sorted(set(product_ids))
+    ids = sorted({i for i in product_ids if is_storable_id(i)})
     if not ids:
         return {}
     stmt = (
@@ -84,7 +85,7 @@ def adjust_stock(product_id: int, delta: int, note: str, actor_id: int | None = 
 
 
 def list_movements(product_id: int, page: int = 1, per_page: int = 20) -> Page[StockMovement]:
-    if db.session.get(Product, product_id) is None:
+    if not is_storable_id(product_id) or db.session.get(Product, product_id) is None:
         raise NotFound("No such product.")
     stmt = (
         select(StockMovement)

@@ -21,7 +21,7 @@ from ..models import (
     OrderStatusChange,
     User,
 )
-from ._sql import LIKE_ESCAPE, contains_pattern
+from ._sql import LIKE_ESCAPE, contains_pattern, is_storable_id
 from ._tx import write_transaction
 from .errors import (
     AccountDeactivated,
@@ -221,6 +221,8 @@ def _order_query():
 
 def get_order(order_id: int, *, owner_id: int | None = None) -> Order:
     """An order with its items and history; with ``owner_id``, only that customer's."""
+    if not is_storable_id(order_id):
+        raise NotFound("No such order.")
     order = db.session.scalar(_order_query().where(Order.id == order_id))
     if order is None or (owner_id is not None and order.user_id != owner_id):
         raise NotFound("No such order.")
@@ -254,6 +256,8 @@ def list_orders(
 
 
 def _lock_order(order_id: int) -> Order:
+    if not is_storable_id(order_id):
+        raise NotFound("No such order.")
     order = db.session.scalar(
         select(Order)
         .where(Order.id == order_id)

@@ -1,0 +1,117 @@
+"""Numbers no id column can hold, in URLs and forms: 404 (or 422), never a 500.
+
+PostgreSQL's ``integer`` stops at 2**31 - 1 and refuses a bigger parameter
+with a database error; SQLite's driver refuses anything past 2**63 - 1.
+"""
+
+import re
+
+import pytest
+from werkzeug.routing import IntegerConverter
+
+from storefront.services import cart
+from storefront.services.errors import NotFound
+from tests.conftest import ADMIN_PASSWORD, CUSTOMER_PASSWORD
+
+TOO_BIG = [2**31, 2**63, 10**30]
+OUT_OF_RANGE = [0, *TOO_BIG]
+
+
+def _int_routes(app):
+    for rule in app.url_map.iter_rules():
+        if any(isinstance(c, IntegerConverter) for c in rule._converters.values()):
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                yield rule, method
+
+
+def _fill(rule, number: int) -> str:
+    return re.sub(
+        r"<(?:\w+:)?(\w+)>", lambda m: "slug" if m.group(1) == "slug" else str(number), rule.rule
+    )
+
+
+def test_every_integer_route_answers_404_for_an_id_no_column_can_hold(app, client, admin):
+    client.post("/login", data={"email": admin.email, "password": ADMIN_PASSWORD})
+    routes = list(_int_routes(app))
+    assert len(routes) >= 30  # the shop's, the back office's and the API's
+    for rule, method in routes:
+        for number in OUT_OF_RANGE:
+            url = _fill(rule, number)
+            if url.startswith("/api/"):
+                response = client.open(url, method=method, json={})
+            else:
+                response = client.open(url, method=method, data={"quantity": "1", "delta": "1"})
+            assert response.status_code == 404, (method, url, response.status_code)
+
+
+def test_the_largest_id_a_column_holds_still_routes(client, admin):
+    client.post("/login", data={"email": admin.email, "password": ADMIN_PASSWORD})
+    assert client.get(f"/admin/users/{2**31 - 1}").status_code == 404
+    assert client.get(f"/products/{2**31 - 1}-x").status_code == 404
+
+
+@pytest.mark.parametrize("number", TOO_BIG)
+def test_adding_a_product_id_no_column_can_hold_is_404(client, make_user, number):
+    shopper = make_user(email="big-ids@example.com")
+    data = {"product_id": str(number), "quantity": "1"}
+    assert client.post("/cart/add", data=data).status_code == 404  # a guest
+    client.post("/login", data={"email": shopper.email, "password": CUSTOMER_PASSWORD})
+    assert client.post("/cart/add", data=data).status_code == 404
+
+
+@pytest.mark.parametrize("number", [0, -1, *TOO_BIG])
+def test_the_cart_service_refuses_ids_no_column_can_hold_as_unknown(app, customer, number):
+    with pytest.raises(NotFound):
+        cart.add_to_cart(customer.id, number, 1)
+    with pytest.raises(NotFound):
+        cart.add_to_guest_cart({}, number, 1)
+
+
+@pytest.mark.parametrize("quantity", ["0", "lots"])
+def test_a_refused_add_of_a_product_id_no_column_can_hold_is_404(client, quantity):
+    # The form is refused first, and the product page it would show again is unknown.
+    data = {"product_id": str(2**31), "quantity": quantity}
+    assert client.post("/cart/add", data=data).status_code == 404
+
+
+@pytest.mark.parametrize("number", [0, *TOO_BIG])
+def test_the_services_treat_ids_no_column_can_hold_as_unknown(app, customer, number):
+    from storefront.services import accounts, catalog, inventory, orders
+
+    lookups = [
+        lambda: catalog.get_product(number, include_inactive=True),
+        lambda: orders.get_order(number),
+        lambda: orders.cancel_order(number, customer.id),
+        lambda: orders.change_order_status(number, "processing"),
+        lambda: accounts.get_user(number),
+        lambda: accounts.deactivate_user(number),
+        lambda: inventory.adjust_stock(number, 1, "recount"),
+        lambda: inventory.list_movements(number),
+        lambda: cart.set_cart_item_quantity(customer.id, number, 1),
+        lambda: cart.remove_cart_item(customer.id, number),
+    ]
+    for lookup in lookups:
+        with pytest.raises(NotFound):
+            lookup()
+
+
+@pytest.mark.parametrize("limit", [5, 10, 99, 100, 250, 12345, 2**31 - 1])
+def test_the_route_pattern_matches_exactly_1_to_the_limit(limit):
+    from storefront import positive_up_to
+
+    pattern = re.compile(positive_up_to(limit) + r"\Z")
+    samples = {
+        0,
+        1,
+        9,
+        10,
+        11,
+        limit - 1,
+        limit,
+        limit + 1,
+        limit * 10,
+        *range(0, min(limit * 3, 3000)),
+    }
+    for n in samples:
+        assert bool(pattern.match(str(n))) == (1 <= n <= limit), n
+    assert not pattern.match("01")
