@@ -26,6 +26,13 @@ def edit():
                 current_password=form.current_password.data or None,
             )
         except (ValidationError, DuplicateEmail) as exc:
+            if exc.field == "current_password" and form.current_password.data:
+                # The service asks for the password whether it was missing or
+                # wrong; a shopper who typed one needs to hear it was wrong.
+                exc = ValidationError(
+                    "That is not your current password. Please type it again.",
+                    field="current_password",
+                )
             add_service_errors(form, exc, aliases={"password": "new_password"})
         else:
             if form.new_password.data:

@@ -18,8 +18,18 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+)
 
+from ..services.accounts import MIN_PASSWORD_LENGTH
 from ..services.cart import MAX_LINE_QUANTITY
 from ..services.errors import DomainError
 
@@ -36,12 +46,37 @@ ALL_CATEGORIES = SelectChoice("", "All categories")
 class CatalogFilterForm(Form):
     """The catalog's GET form: its names are the API's query parameters."""
 
-    q = StringField("Search", validators=[Optional(), Length(max=200)])
+    q = StringField(
+        "Search", validators=[Optional(), Length(max=200, message="Use at most 200 characters.")]
+    )
     category = SelectField("Category", choices=[ALL_CATEGORIES], validate_choice=False)
     min_price = StringField("Min", validators=[Optional(), Length(max=20)])
     max_price = StringField("Max", validators=[Optional(), Length(max=20)])
     in_stock = BooleanField("In stock only")
     sort = SelectField("Sort by", choices=SORT_CHOICES, validate_choice=False)
+
+
+# Shape checks that let a form report every mistake in one round; the
+# services apply the same rules again (and the ones only they can check).
+EMAIL_SHAPE = Email("Enter an email address such as name@example.com.")
+PASSWORD_LENGTH = Length(
+    min=MIN_PASSWORD_LENGTH, message=f"Use at least {MIN_PASSWORD_LENGTH} characters."
+)
+
+
+class QuantityField(IntegerField):
+    """An integer field that says plainly what it wants when given letters,
+    and stops there instead of adding its range check's message too."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("Enter a whole number, such as 2.") from None
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()
 
 
 class LoginForm(FlaskForm):
@@ -53,8 +88,12 @@ class LoginForm(FlaskForm):
 
 class RegisterForm(FlaskForm):
     full_name = StringField("Full name", validators=[Optional(), Length(max=200)])
-    email = StringField("Email", validators=[DataRequired("Enter your email."), Length(max=255)])
-    password = PasswordField("Password", validators=[DataRequired("Choose a password.")])
+    email = StringField(
+        "Email", validators=[DataRequired("Enter your email."), Length(max=255), EMAIL_SHAPE]
+    )
+    password = PasswordField(
+        "Password", validators=[DataRequired("Choose a password."), PASSWORD_LENGTH]
+    )
     confirm_password = PasswordField(
         "Repeat the password",
         validators=[
@@ -67,8 +106,10 @@ class RegisterForm(FlaskForm):
 
 class AccountForm(FlaskForm):
     full_name = StringField("Full name", validators=[Optional(), Length(max=200)])
-    email = StringField("Email", validators=[DataRequired("Enter your email."), Length(max=255)])
-    new_password = PasswordField("New password", validators=[Optional()])
+    email = StringField(
+        "Email", validators=[DataRequired("Enter your email."), Length(max=255), EMAIL_SHAPE]
+    )
+    new_password = PasswordField("New password", validators=[Optional(), PASSWORD_LENGTH])
     confirm_password = PasswordField(
         "Repeat the new password",
         validators=[EqualTo("new_password", "The two new passwords differ.")],
@@ -78,7 +119,7 @@ class AccountForm(FlaskForm):
 
 class AddToCartForm(FlaskForm):
     product_id = HiddenField(validators=[DataRequired()])
-    quantity = IntegerField(
+    quantity = QuantityField(
         "Quantity",
         default=1,
         validators=[
@@ -90,7 +131,7 @@ class AddToCartForm(FlaskForm):
 
 
 class CartQuantityForm(FlaskForm):
-    quantity = IntegerField(
+    quantity = QuantityField(
         "Quantity",
         validators=[
             InputRequired("Enter a quantity."),

@@ -192,3 +192,53 @@ def test_too_many_registrations_from_one_address_are_refused(make_app):
         for n in range(3)
     ]
     assert statuses == [303, 303, 429]
+
+
+def test_registration_reports_every_mistake_in_one_round(client):
+    response = client.post(
+        "/register",
+        data={"email": "not-an-email", "password": "short", "confirm_password": "shorter"},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="email-error"' in html and "such as name@example.com" in html
+    assert 'id="password-error"' in html and "Use at least 8 characters." in html
+    assert 'id="confirm_password-error"' in html and "The two passwords differ." in html
+    assert 'value="not-an-email"' in html
+
+
+def test_a_wrong_current_password_is_called_wrong_keeping_the_new_details(client, customer):
+    log_in_with_form(client, customer.email)
+    response = client.post(
+        "/account",
+        data={
+            "full_name": "New Name",
+            "email": "new@example.com",
+            "current_password": "not-my-password",
+        },
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="current_password-error"' in html
+    assert "That is not your current password." in html
+    assert 'value="New Name"' in html and 'value="new@example.com"' in html
+    assert accounts.get_user(customer.id).email == customer.email
+    # Left empty, the field still asks for the password.
+    html = client.post(
+        "/account", data={"email": "new@example.com", "current_password": ""}
+    ).get_data(as_text=True)
+    assert "Enter your current password" in html and "not your current password" not in html
+
+
+def test_a_short_new_password_is_refused_before_the_current_one_is_checked(client, customer):
+    log_in_with_form(client, customer.email)
+    html = client.post(
+        "/account",
+        data={
+            "email": customer.email,
+            "new_password": "abc",
+            "confirm_password": "abc",
+            "current_password": "",
+        },
+    ).get_data(as_text=True)
+    assert 'id="new_password-error"' in html and "Use at least 8 characters." in html

@@ -134,3 +134,28 @@ def test_the_guest_cart_page_answers_in_the_same_number_of_queries(client, make_
     for product_id in product_ids[2:]:
         client.post("/cart/add", data={"product_id": product_id, "quantity": 1})
     assert _cart_queries(client) == few
+
+
+def test_letters_for_a_quantity_get_one_plain_message(client, make_product):
+    lamp = make_product(name="Lamp", stock=9)
+    response = add(client, lamp, "abc")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Enter a whole number, such as 2." in html
+    assert "Not a valid integer" not in html and "Choose 1 to" not in html
+    add(client, lamp, 1)
+    response = client.post(f"/cart/lines/{lamp.id}/quantity", data={"quantity": "two"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Enter a whole number, such as 2." in html and "Choose 0 to" not in html
+    assert 'data-testid="cart-count">1<' in html
+
+
+def test_a_negative_quantity_is_refused_on_its_line(client, make_product):
+    lamp = make_product(name="Lamp", stock=9)
+    add(client, lamp, 2)
+    response = client.post(f"/cart/lines/{lamp.id}/quantity", data={"quantity": -1})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert f'id="quantity-{lamp.id}-error"' in html and 'value="-1"' in html
+    assert 'data-testid="cart-count">2<' in html
