@@ -159,3 +159,27 @@ def test_lists_show_the_thumbnail_and_the_product_page_the_full_image(client, ma
     page = client.get(f"/products/{product.id}-photo-frame").get_data(as_text=True)
     assert f'src="{full}" alt="Photo Frame"' in page
     assert client.get(thumb).status_code == 200
+
+
+def test_a_page_past_the_last_says_how_many_pages_there_are(client, make_product):
+    make_product(name="Lamp")
+    html = client.get("/products?page=9").get_data(as_text=True)
+    assert "page 9 of 1" not in html
+    assert "There is no page 9 of these results: they fill 1 page." in html
+
+
+def test_a_very_long_search_is_refused_plainly_and_its_heading_shortened(client):
+    query = "x" * 300
+    response = client.get(f"/products?q={query}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Use at most 200 characters." in html
+    assert f"<h1>Results for “{'x' * 77}...”</h1>" in html
+    assert "Search: x" not in html  # a refused search is not listed as a filter in use
+
+
+def test_price_filters_in_use_show_the_currency_and_refused_ones_are_not_listed(client):
+    html = client.get("/products?min_price=100&max_price=abc").get_data(as_text=True)
+    assert "From BDT 100" in html
+    assert "Up to abc" not in html
+    assert 'id="max_price-error"' in html
