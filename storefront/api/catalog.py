@@ -166,7 +166,11 @@ def upload_image(files, product_id):
 @blp.arguments(StockAdjustmentSchema)
 @blp.response(200, ProductSchema)
 @blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(409, response="CONFLICT", description="The stock would go below zero.")
+@blp.alt_response(
+    409,
+    response="CONFLICT",
+    description="The stock would go below zero, or above 1,000,000,000.",
+)
 def adjust_stock(args, product_id):
     """Adjust stock (admin)
 

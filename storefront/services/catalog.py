@@ -16,13 +16,12 @@ from ..models import CartItem, Category, OrderItem, Product, StockMovement
 from ._sql import LIKE_ESCAPE, contains_pattern, is_storable_id
 from ._tx import transactional
 from .errors import NotFound, ValidationError
-from .inventory import lock_products, record_movement
+from .inventory import MAX_STOCK, lock_products, record_movement
 from .money import parse_money
 from .pagination import Page, check_paging, paginate
 
 SORTS = ("newest", "price_asc", "price_desc", "name", "relevance")
 MAX_NAME = 200
-MAX_STOCK = 1_000_000_000
 
 
 def slugify(text: str, max_length: int = 200) -> str:

@@ -11,8 +11,17 @@ from ._tx import transactional
 from .errors import Conflict, NotFound, ValidationError
 from .pagination import Page, paginate
 
+# The most stock an admin may set or adjust a product to; the column (a
+# PostgreSQL ``integer``) could hold at most 2**31 - 1 whatever happens.
+MAX_STOCK = 1_000_000_000
+_MAX_STORABLE = 2**31 - 1
+
 
 class InsufficientStock(Conflict):
+    field = "delta"
+
+
+class StockLimitExceeded(Conflict):
     field = "delta"
 
 
@@ -43,13 +52,22 @@ def record_movement(
     order_id: int | None = None,
     actor_id: int | None = None,
     note: str = "",
+    limit: int = _MAX_STORABLE,
 ) -> StockMovement:
-    """Apply ``delta`` to a locked product and write its ledger row (no commit)."""
+    """Apply ``delta`` to a locked product and write its ledger row (no commit).
+
+    The stock may not go below zero, nor above ``limit``.
+    """
     new_stock = product.stock_quantity + delta
     if new_stock < 0:
         raise InsufficientStock(
             f"{product.name} has {product.stock_quantity} in stock; "
             f"removing {-delta} would go below zero."
+        )
+    if new_stock > limit:
+        raise StockLimitExceeded(
+            f"{product.name} has {product.stock_quantity} in stock; "
+            f"adding {delta} would go above the most a product can have ({limit:,})."
         )
     product.stock_quantity = new_stock
     movement = StockMovement(
@@ -71,6 +89,8 @@ def adjust_stock(product_id: int, delta: int, note: str, actor_id: int | None = 
     errors = {}
     if not isinstance(delta, int) or isinstance(delta, bool) or delta == 0:
         errors["delta"] = "Enter a whole number other than zero (negative to remove)."
+    elif abs(delta) > MAX_STOCK:
+        errors["delta"] = f"Change the stock by at most {MAX_STOCK:,} at a time."
     note = (note or "").strip()
     if not note:
         errors["note"] = "Say why the stock changes."
@@ -79,7 +99,7 @@ def adjust_stock(product_id: int, delta: int, note: str, actor_id: int | None = 
     product = lock_products([product_id]).get(product_id)
     if product is None:
         raise NotFound("No such product.")
-    record_movement(product, delta, "adjustment", actor_id=actor_id, note=note)
+    record_movement(product, delta, "adjustment", actor_id=actor_id, note=note, limit=MAX_STOCK)
     db.session.flush()
     return product
 
