@@ -65,6 +65,8 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     app.config.setdefault("MAX_CONTENT_LENGTH", app.config["MAX_IMAGE_BYTES"] + 256 * 1024)
+    # The remember-me cookie is a credential as much as the session cookie is.
+    app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config.get("SESSION_COOKIE_SECURE", False))
     app.url_map.converters["int"] = StoredIntConverter
 
     if app.config.get("PROXY_FIX_HOPS"):
