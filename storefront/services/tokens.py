@@ -18,6 +18,7 @@ so a session lives as long as it is refreshed at least once every
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -29,6 +30,7 @@ from sqlalchemy import delete, or_, select
 from ..extensions import db
 from ..models import RefreshToken, TokenFamily, User, utcnow
 from . import accounts
+from ._sql import MAX_ID
 from ._tx import write_transaction
 from .errors import AuthenticationFailed
 
@@ -36,6 +38,7 @@ ALGORITHM = "HS256"
 ACCESS = "access"
 REFRESH = "refresh"
 REQUIRED_CLAIMS = ("sub", "role", "type", "jti", "fid", "iat", "exp")
+_USER_ID = re.compile(r"[1-9][0-9]{0,9}")
 
 
 class InvalidToken(AuthenticationFailed):
@@ -105,7 +108,11 @@ def decode_token(token: str, expected_type: str) -> dict:
         raise InvalidToken("The token is invalid.")
     if claims.get("type") != expected_type:
         raise InvalidToken(f"An {expected_type} token is required here.")
-    if not isinstance(claims.get("sub"), str) or not claims["sub"].isdigit():
+    # The user id as we write it: ASCII digits, no leading zero, an id a row can
+    # have (str.isdigit() also takes "²" and "١", and int("²") fails).
+    if not isinstance(claims.get("sub"), str) or not _USER_ID.fullmatch(claims["sub"]):
+        raise InvalidToken("The token is invalid.")
+    if int(claims["sub"]) > MAX_ID:
         raise InvalidToken("The token is invalid.")
     if not isinstance(claims.get("fid"), str) or not isinstance(claims.get("jti"), str):
         raise InvalidToken("The token is invalid.")
