@@ -9,7 +9,8 @@ from .errors import ValidationError
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("9999999999.99")
-_MONEY_TEXT = re.compile(r"^\d+(\.\d{1,2})?$")
+# ASCII digits only: ``\d`` would also take "１２" and "١٢", which Decimal reads.
+_MONEY_TEXT = re.compile(r"[0-9]+(\.[0-9]{1,2})?")
 
 
 def quantize(value: Decimal) -> Decimal:
@@ -34,7 +35,7 @@ def parse_money(value, field: str = "price") -> Decimal:
         text = value.strip()
     else:
         raise ValidationError("Enter an amount such as 12.50.", field=field)
-    if not _MONEY_TEXT.match(text):
+    if not _MONEY_TEXT.fullmatch(text):
         raise ValidationError(
             "Enter an amount such as 12.50: digits, at most two decimals, no sign.",
             field=field,
