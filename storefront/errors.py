@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 
 from flask import Flask, g, make_response, render_template, request
@@ -16,9 +17,15 @@ def wants_api(req=None) -> bool:
     return req.path == "/api" or req.path.startswith("/api/")
 
 
+# A proxy's request id is kept if it looks like one; anything else (markup,
+# spaces, kilobytes of text) would be echoed into pages, problems and logs.
+_CLIENT_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+
+
 def request_id() -> str:
     if "request_id" not in g:
-        g.request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
+        given = request.headers.get("X-Request-ID", "")
+        g.request_id = given if _CLIENT_REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
     return g.request_id
 
 
