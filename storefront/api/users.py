@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from .. import ratelimit
 from ..services import accounts
+from ..services.errors import ValidationError
 from . import ApiBlueprint
 from .schemas import AccountUpdateSchema, UserListQuery, UserPageSchema, UserSchema
 from .security import admin_only, authenticated, current_user
@@ -32,13 +34,27 @@ def me():
 )
 @blp.response(200, UserSchema)
 @blp.alt_response(409, response="CONFLICT", description="Another account has this email.")
+@blp.alt_response(429, response="TOO_MANY_REQUESTS", description="Too many wrong passwords.")
 def update_me(args):
     """Change your name, email or password
 
     Every field is optional. Changing the email or the password needs
-    `current_password` (missing or wrong: 422 on `current_password`).
+    `current_password` (missing or wrong: 422 on `current_password`). A wrong
+    `current_password` counts as a failed login of the account: once over that
+    limit, changing the email or password is 429 until the window passes.
     """
-    return accounts.update_account(current_user().id, **args)
+    user = current_user()
+    # Otherwise a stolen access token could guess the password here without limit,
+    # and with it take the account over for good.
+    checks_password = bool(args.get("email") or args.get("password"))
+    if checks_password:
+        ratelimit.check_account_not_locked(user.email)
+    try:
+        return accounts.update_account(user.id, **args)
+    except ValidationError as exc:
+        if checks_password and args.get("current_password") and "current_password" in exc.errors:
+            ratelimit.record_failed_login(user.email)
+        raise
 
 
 @blp.route("", methods=["GET"])
