@@ -200,6 +200,23 @@ def limit_auth_requests(view):
     return wrapper
 
 
+class _AccountPasswordGuard:
+    def __init__(self, email: str | None):
+        self.email = email
+
+    def check(self) -> None:
+        check_account_not_locked(self.email)
+
+    def failed(self) -> None:
+        record_failed_login(self.email)
+
+
+def password_guard(email: str | None) -> _AccountPasswordGuard:
+    """For ``accounts.update_account``: a wrong current password is a failed login,
+    and an account locked by failed logins may not try one (``TooManyAttempts``)."""
+    return _AccountPasswordGuard(email)
+
+
 def retry_after_header(exc: TooManyAttempts) -> dict[str, str]:
     """The header a custom 429 page must send along."""
     return {"Retry-After": str(exc.retry_after_seconds)}

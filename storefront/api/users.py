@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from .. import ratelimit
 from ..services import accounts
-from ..services.errors import ValidationError
 from . import ApiBlueprint
 from .schemas import AccountUpdateSchema, UserListQuery, UserPageSchema, UserSchema
 from .security import admin_only, authenticated, current_user
@@ -44,17 +43,9 @@ def update_me(args):
     limit, changing the email or password is 429 until the window passes.
     """
     user = current_user()
-    # Otherwise a stolen access token could guess the password here without limit,
-    # and with it take the account over for good.
-    checks_password = bool(args.get("email") or args.get("password"))
-    if checks_password:
-        ratelimit.check_account_not_locked(user.email)
-    try:
-        return accounts.update_account(user.id, **args)
-    except ValidationError as exc:
-        if checks_password and args.get("current_password") and "current_password" in exc.errors:
-            ratelimit.record_failed_login(user.email)
-        raise
+    return accounts.update_account(
+        user.id, **args, password_guard=ratelimit.password_guard(user.email)
+    )
 
 
 @blp.route("", methods=["GET"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import bcrypt
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
@@ -145,6 +147,37 @@ def get_user(user_id: int) -> User:
     return user
 
 
+class PasswordGuard(Protocol):
+    def check(self) -> None:
+        """Raise if the account may not try a password now."""
+
+    def failed(self) -> None:
+        """Count a wrong password."""
+
+
+class WrongPassword(ValidationError):
+    """A current password was given and it is not the account's."""
+
+
+def _check_current_password(
+    user: User, current_password: str | None, guard: PasswordGuard | None
+) -> None:
+    if not current_password:
+        raise ValidationError(
+            "Enter your current password to change your email or password.",
+            field="current_password",
+        )
+    if guard is not None:
+        guard.check()
+    if not password_matches(user, current_password):
+        if guard is not None:
+            guard.failed()
+        raise WrongPassword(
+            "That is not your current password. Please type it again.",
+            field="current_password",
+        )
+
+
 @transactional
 def update_account(
     user_id: int,
@@ -153,17 +186,20 @@ def update_account(
     email: str | None = None,
     password: str | None = None,
     current_password: str | None = None,
+    password_guard: PasswordGuard | None = None,
 ) -> User:
-    """Change name, email or password; the last two need the current password."""
+    """Change name, email or password; the last two need the current password.
+
+    ``password_guard`` (see ``storefront.ratelimit.password_guard``) refuses an
+    account locked by failed logins before the password is checked, and counts
+    a wrong one, so that a stolen session or token cannot guess it here.
+    """
     user = get_user(user_id)
     new_email = None
     if email is not None and normalize_email(email) != user.email:
         new_email = check_email(email)
-    if (new_email is not None or password) and not password_matches(user, current_password or ""):
-        raise ValidationError(
-            "Enter your current password to change your email or password.",
-            field="current_password",
-        )
+    if new_email is not None or password:
+        _check_current_password(user, current_password, password_guard)
     if full_name is not None:
         user.full_name = _check_full_name(full_name)
     if new_email is not None:

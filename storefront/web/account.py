@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required, login_user
 
+from .. import ratelimit
 from ..services import accounts
 from ..services.errors import DuplicateEmail, ValidationError
 from .forms import AccountForm, add_service_errors
@@ -24,16 +25,14 @@ def edit():
                 email=form.email.data,
                 password=form.new_password.data or None,
                 current_password=form.current_password.data or None,
+                password_guard=ratelimit.password_guard(current_user.email),
             )
         except (ValidationError, DuplicateEmail) as exc:
-            if exc.field == "current_password" and form.current_password.data:
-                # The service asks for the password whether it was missing or
-                # wrong; a shopper who typed one needs to hear it was wrong.
-                exc = ValidationError(
-                    "That is not your current password. Please type it again.",
-                    field="current_password",
-                )
             add_service_errors(form, exc, aliases={"password": "new_password"})
+        except ratelimit.TooManyAttempts as exc:
+            form.current_password.errors = ["Too many wrong passwords: try again in a few minutes."]
+            page = render_template("account/edit.html", form=form)
+            return page, 429, ratelimit.retry_after_header(exc)
         else:
             if form.new_password.data:
                 # Other sessions ended with the old password; this one carries on.
