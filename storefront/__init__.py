@@ -178,6 +178,9 @@ def register_security_headers(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            # Served over HTTPS (cookies say so): browsers should never fall back to HTTP.
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
 
 

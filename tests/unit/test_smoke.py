@@ -92,3 +92,19 @@ def test_without_a_trusted_proxy_forwarded_headers_are_ignored(make_app):
 
     app.test_client().get("/_whoami", headers={"X-Forwarded-For": "203.0.113.9"})
     assert seen["addr"] == "127.0.0.1"
+
+
+def test_production_cookies_are_secure_and_https_is_pinned(monkeypatch, tmp_path):
+    monkeypatch.setenv("STOREFRONT_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.delenv("SESSION_COOKIE_SECURE", raising=False)
+    monkeypatch.setenv("STOREFRONT_INSTANCE_PATH", str(tmp_path))
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["REMEMBER_COOKIE_SECURE"] is True
+    response = app.test_client().get("/healthz")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_development_over_plain_http_sends_no_hsts(client):
+    assert "Strict-Transport-Security" not in client.get("/healthz").headers
