@@ -15,10 +15,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
-from ..models import Cart, CartItem, Product
+from ..models import Cart, CartItem, Product, User
 from ._sql import is_storable_id
 from ._tx import transactional
-from .errors import NotFound, OutOfStock, Shortage, ValidationError
+from .errors import NotAShopper, NotFound, OutOfStock, Shortage, ValidationError
 
 MAX_LINE_QUANTITY = 1000
 
@@ -152,8 +152,20 @@ def _owned_item(user_id: int, item_id: int) -> CartItem:
     return item
 
 
+def is_shopper(user_id: int) -> bool:
+    """Carts and checkout are a customer's; an admin account does not shop."""
+    user = db.session.get(User, user_id)
+    return user is not None and user.role != "admin"
+
+
+def require_shopper(user_id: int) -> None:
+    if not is_shopper(user_id):
+        raise NotAShopper()
+
+
 @transactional
 def _add(user_id: int, product_id: int, quantity: int) -> None:
+    require_shopper(user_id)
     product = _buyable(product_id)
     cart = _cart_for(user_id, create=True)
     item = db.session.scalar(
@@ -220,10 +232,11 @@ def merge_guest_cart(user_id: int, lines: Mapping[int, int]) -> list[CappedLine]
     """Add a guest's lines to the account's cart, capping each at the stock.
 
     Archived or unknown products are dropped. Returns the lines that were cut
-    short (or dropped for lack of stock) so the page can say so.
+    short (or dropped for lack of stock) so the page can say so. An admin
+    account has no cart: nothing is merged into it.
     """
     capped: list[CappedLine] = []
-    if not lines:
+    if not lines or not is_shopper(user_id):
         return capped
     wanted = {int(pid): int(qty) for pid, qty in lines.items() if int(qty) > 0}
     products = {

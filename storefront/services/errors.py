@@ -39,6 +39,13 @@ class PermissionDenied(DomainError):
     """Authenticated, but not allowed (API: 403)."""
 
 
+class NotAShopper(PermissionDenied):
+    """Carts and checkout are a customer's: an admin account does not shop."""
+
+    def __init__(self, message: str = "Admin accounts do not shop: use a customer account to buy."):
+        super().__init__(message)
+
+
 class AuthenticationFailed(DomainError):
     """Wrong email or password; the same message for both (API: 401)."""
 

@@ -28,6 +28,7 @@ from .errors import (
     EmptyCart,
     IdempotencyKeyReused,
     InvalidTransition,
+    NotAShopper,
     NotFound,
     OutOfStock,
     ProductUnavailable,
@@ -116,6 +117,8 @@ def place_order(
         if buyer is None or not buyer.is_active:
             # Invariant 6 holds here too, not only at the pages' and API's doors.
             raise AccountDeactivated("This account has been deactivated.")
+        if buyer.role == "admin":
+            raise NotAShopper()
         if idempotency_key is not None:
             replayed_id = _replay(user_id, idempotency_key, fingerprint)
             if replayed_id is not None:

@@ -13,7 +13,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from ..services import cart as cart_service
-from ..services.errors import NotFound, OutOfStock, ValidationError
+from ..services.errors import NotAShopper, NotFound, OutOfStock, ValidationError
 from . import guest_cart
 from .forms import AddToCartForm, CartQuantityForm, ConfirmForm, safe_next
 from .shop import render_product_with_errors
@@ -65,6 +65,9 @@ def add():
         abort(404)
     except OutOfStock as exc:
         return render_product_with_errors(product_id, form, _add_shortage(exc, quantity), 409)
+    except NotAShopper as exc:
+        flash(exc.message, "error")
+        return redirect(safe_next(form.next.data) or url_for("shop.home"), code=303)
     except (ValidationError, guest_cart.TooManyLines) as exc:
         return render_product_with_errors(product_id, form, exc, 422)
     flash(f"Added {quantity} {'item' if quantity == 1 else 'items'} to your cart.", "success")

@@ -16,6 +16,7 @@ from ..services import orders
 from ..services.errors import (
     EmptyCart,
     IdempotencyKeyReused,
+    NotAShopper,
     OutOfStock,
     ProductUnavailable,
     ValidationError,
@@ -58,6 +59,9 @@ def place_order():
         return _render(form, 409, shortages=exc.shortages)
     except ProductUnavailable as exc:
         return _render(form, 409, unavailable=exc.products)
+    except NotAShopper as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("cart.view"), code=303)
     except EmptyCart:
         flash("Your cart is empty: add something before checking out.", "info")
         return redirect(url_for("cart.view"), code=303)
