@@ -42,8 +42,9 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+## bench: checkout throughput (not part of the tests; see bench/README.md)
 bench: install
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench.checkout
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
