@@ -87,7 +87,7 @@ def money_in(**kwargs) -> MoneyInput:
             {
                 "type": "number",
                 "minimum": 0,
-                "maximum": float(MAX_AMOUNT),
+                "maximum": float(MAX_AMOUNT),  # float ok: a bound in the JSON Schema, not money
                 "multipleOf": 0.01,
             },
         ],
