@@ -151,11 +151,15 @@ def client_address() -> str:
     return request.remote_addr or "unknown"
 
 
-def check_registration_allowed() -> None:
-    """Count a registration request from this address; ``TooManyAttempts`` once over."""
+def count_auth_request() -> None:
+    """Count a login or registration request from this address; ``TooManyAttempts`` once over."""
     limits = _limits()
     if limits is not None:
         _hit_address(limits, client_address())
+
+
+def check_registration_allowed() -> None:
+    count_auth_request()
 
 
 def check_login_allowed(email: str | None) -> None:
@@ -210,9 +214,13 @@ class _AccountPasswordGuard:
     def failed(self) -> None:
         record_failed_login(self.email)
 
+    def succeeded(self) -> None:
+        forget_failed_logins(self.email)
+
 
 def password_guard(email: str | None) -> _AccountPasswordGuard:
-    """For ``accounts.update_account``: a wrong current password is a failed login,
+    """For ``accounts.authenticate`` and ``accounts.update_account``: a wrong
+    password is a failed login of the account, a right one clears the count,
     and an account locked by failed logins may not try one (``TooManyAttempts``)."""
     return _AccountPasswordGuard(email)
 

@@ -7,7 +7,6 @@ from flask_smorest import Blueprint
 
 from .. import ratelimit
 from ..services import accounts, tokens
-from ..services.errors import AuthenticationFailed
 from . import ApiBlueprint
 from .errors import problem
 from .schemas import (
@@ -113,14 +112,7 @@ def login():
     429 until the window passes.
     """
     email, password = _login_credentials()
-    ratelimit.check_account_not_locked(email)
-    try:
-        pair = tokens.login(email, password)
-    except AuthenticationFailed:
-        ratelimit.record_failed_login(email)
-        raise
-    ratelimit.forget_failed_logins(email)
-    return pair
+    return tokens.login(email, password, ratelimit.password_guard(email))
 
 
 @blp.route("/refresh", methods=["POST"])

@@ -130,13 +130,36 @@ def create_admin(email: str, password: str, full_name: str = "") -> User:
     return register(email, password, full_name, role="admin")
 
 
-def authenticate(email: str, password: str) -> User:
-    """The account these credentials open; the same refusal for any wrong pair."""
+class PasswordGuard(Protocol):
+    def check(self) -> None:
+        """Raise if the account may not try a password now."""
+
+    def failed(self) -> None:
+        """Count a wrong password."""
+
+    def succeeded(self) -> None:
+        """Forget the wrong passwords counted so far."""
+
+
+def authenticate(email: str, password: str, password_guard: PasswordGuard | None = None) -> User:
+    """The account these credentials open; the same refusal for any wrong pair.
+
+    With a ``password_guard`` (the pages and the API pass
+    ``ratelimit.password_guard(email)``), an account locked by failed logins is
+    refused before its password is tried, a wrong password counts against it,
+    and a right one clears the count.
+    """
+    if password_guard is not None:
+        password_guard.check()
     user = db.session.scalar(select(User).where(User.email == normalize_email(email)))
     if not password_matches(user, password):
+        if password_guard is not None:
+            password_guard.failed()
         raise AuthenticationFailed(BAD_CREDENTIALS)
     if not user.is_active:
         raise AccountDeactivated("This account has been deactivated.")
+    if password_guard is not None:
+        password_guard.succeeded()
     return user
 
 
@@ -145,14 +168,6 @@ def get_user(user_id: int) -> User:
     if user is None:
         raise NotFound("No such user.")
     return user
-
-
-class PasswordGuard(Protocol):
-    def check(self) -> None:
-        """Raise if the account may not try a password now."""
-
-    def failed(self) -> None:
-        """Count a wrong password."""
 
 
 class WrongPassword(ValidationError):
@@ -176,6 +191,8 @@ def _check_current_password(
             "That is not your current password. Please type it again.",
             field="current_password",
         )
+    if guard is not None:
+        guard.succeeded()
 
 
 @transactional

@@ -156,9 +156,12 @@ def issue_tokens(user_id: int) -> TokenPair:
     return pair
 
 
-def login(email: str, password: str) -> TokenPair:
-    """Check the credentials (same refusal for any wrong pair) and start a token family."""
-    user = accounts.authenticate(email, password)
+def login(email: str, password: str, password_guard=None) -> TokenPair:
+    """Check the credentials (same refusal for any wrong pair) and start a token family.
+
+    ``password_guard``: see ``accounts.authenticate``.
+    """
+    user = accounts.authenticate(email, password, password_guard)
     return issue_tokens(user.id)
 
 

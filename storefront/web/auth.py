@@ -12,10 +12,9 @@ from flask_login import current_user, login_user, logout_user
 
 from ..ratelimit import (
     TooManyAttempts,
-    check_login_allowed,
     check_registration_allowed,
-    forget_failed_logins,
-    record_failed_login,
+    count_auth_request,
+    password_guard,
     retry_after_header,
 )
 from ..services import accounts
@@ -68,17 +67,13 @@ def login():
     if form.validate_on_submit():
         email = form.email.data
         try:
-            check_login_allowed(email)
-            user = accounts.authenticate(email, form.password.data)
+            count_auth_request()
+            user = accounts.authenticate(email, form.password.data, password_guard(email))
         except TooManyAttempts as exc:
             return _too_many_attempts(exc)
-        except AuthenticationFailed as exc:
-            record_failed_login(email)
-            form.form_errors.append(exc.message)
-        except AccountDeactivated as exc:
+        except (AuthenticationFailed, AccountDeactivated) as exc:
             form.form_errors.append(exc.message)
         else:
-            forget_failed_logins(email)
             _start_session(user, remember=form.remember.data)
             flash(f"Welcome back{', ' + user.full_name if user.full_name else ''}!", "success")
             return redirect(_next_target(form.next.data) or url_for("shop.home"), code=303)
