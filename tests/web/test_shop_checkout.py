@@ -154,3 +154,41 @@ def test_the_order_list_answers_in_the_same_number_of_queries_for_more_orders(
     with count_queries() as many:
         shopper_client.get("/orders")
     assert len(many) == len(few)
+
+
+def test_an_archived_product_in_the_cart_stops_checkout_and_keeps_the_cart(
+    shopper_client, customer, make_product
+):
+    rug, lamp = make_product(name="Old Rug", stock=3), make_product(name="Lamp", stock=3)
+    cart.add_to_cart(customer.id, rug.id, 1)
+    cart.add_to_cart(customer.id, lamp.id, 1)
+    key = checkout_key(shopper_client)
+    catalog.archive_product(rug.id)
+
+    response = shopper_client.post(
+        "/checkout", data={"shipping_address": "1 Road", "idempotency_key": key}
+    )
+
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert "Some items are no longer sold" in html and "Old Rug" in html
+    assert order_count() == 0
+    assert cart.get_cart(customer.id).item_count == 2
+
+
+def test_a_shipped_order_cannot_be_cancelled_from_its_page(shopper_client, customer, make_product):
+    lamp = make_product(stock=3)
+    cart.add_to_cart(customer.id, lamp.id, 2)
+    order = orders.place_order(customer.id, "1 Road").order
+    cancel_form = f'action="/orders/{order.id}/cancel"'
+    assert cancel_form in shopper_client.get(f"/orders/{order.id}").get_data(as_text=True)
+    orders.change_order_status(order.id, "processing")
+    orders.change_order_status(order.id, "shipped")
+
+    page = shopper_client.get(f"/orders/{order.id}").get_data(as_text=True)
+    assert cancel_form not in page
+    response = shopper_client.post(f"/orders/{order.id}/cancel", follow_redirects=True)
+
+    assert "can no longer be cancelled" in response.get_data(as_text=True)
+    assert orders.get_order(order.id).status == "shipped"
+    assert db.session.get(type(lamp), lamp.id).stock_quantity == 1
