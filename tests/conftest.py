@@ -15,6 +15,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -131,9 +133,29 @@ def make_app(migrated_database, tmp_path):
             db.engine.dispose()
 
 
+class SeparateContextClient(FlaskClient):
+    """A test client whose every request runs in an app context of its own.
+
+    Without it, requests reuse the test's app context: its ``g`` (where
+    Flask-Login caches the current user) and its database session, so two
+    clients would share a login and a page's queries would hide in the
+    test's identity map. A browser never shares either with anyone.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        # The test reads afterwards as a new visitor would: from a fresh
+        # transaction that sees what the request committed.
+        if has_app_context():  # not in a thread the test started
+            db.session.rollback()
+        return response
+
+
 @pytest.fixture
 def app(make_app):
     app = make_app()
+    app.test_client_class = SeparateContextClient
     with app.app_context():
         yield app
 

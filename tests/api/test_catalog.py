@@ -171,10 +171,10 @@ def test_admin_updates_a_product_and_stock_change_is_an_adjustment(client, as_ad
 
 
 def test_delete_removes_a_never_ordered_product(client, as_admin, make_product):
-    product = make_product()
-    assert client.delete(f"/api/products/{product.id}", headers=as_admin).status_code == 204
-    assert_problem(client.get(f"/api/products/{product.id}", headers=as_admin), 404)
-    assert_problem(client.delete(f"/api/products/{product.id}", headers=as_admin), 404)
+    url = f"/api/products/{make_product().id}"
+    assert client.delete(url, headers=as_admin).status_code == 204
+    assert_problem(client.get(url, headers=as_admin), 404)
+    assert_problem(client.delete(url, headers=as_admin), 404)
 
 
 def test_delete_archives_an_ordered_product(client, as_admin, as_customer, make_product):

@@ -7,7 +7,6 @@ import re
 from contextlib import contextmanager
 
 import pytest
-from flask import current_app
 from sqlalchemy import event
 
 from storefront.extensions import db
@@ -30,24 +29,21 @@ def shopper_client(client, customer):
 def count_queries():
     """Every SQL statement sent while the block runs (a before_cursor_execute listener).
 
-    The test client's requests would share the test's app context, so its
-    session's identity map and Flask-Login's user on ``g`` would save queries
-    a real request makes. The block runs in a fresh app context instead, as
-    every request in production does.
+    Each request of the test client runs in an app context of its own (see
+    ``SeparateContextClient`` in tests/conftest.py), so nothing the test
+    loaded saves a query that a real request makes.
     """
     statements: list[str] = []
 
     def record(conn, cursor, statement, parameters, context, executemany):
         statements.append(statement)
 
-    with current_app._get_current_object().app_context():
-        engine = db.engine
-        event.listen(engine, "before_cursor_execute", record)
-        try:
-            yield statements
-        finally:
-            event.remove(engine, "before_cursor_execute", record)
-            db.session.remove()
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
 
 
 def csrf_token_from(html: str) -> str:
