@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from ..extensions import db
@@ -23,6 +24,20 @@ class InsufficientStock(Conflict):
 
 class StockLimitExceeded(Conflict):
     field = "delta"
+
+
+def low_stock_threshold() -> int:
+    """At or below this many, a product is low on stock ("only 3 left", the admin's list)."""
+    return int(current_app.config.get("LOW_STOCK_THRESHOLD", 5))
+
+
+def stock_level(product: Product) -> str:
+    """``"out"`` (archived or none left), ``"low"`` (at or below the threshold) or ``"in"``."""
+    if not product.is_active or product.stock_quantity <= 0:
+        return "out"
+    if product.stock_quantity <= low_stock_threshold():
+        return "low"
+    return "in"
 
 
 def lock_products(product_ids) -> dict[int, Product]:

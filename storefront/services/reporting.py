@@ -22,6 +22,7 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import Order, Product, User
+from . import inventory
 from .money import CENT
 
 DAYS = 30
@@ -146,9 +147,7 @@ def dashboard(*, now: datetime | None = None, low_stock_threshold: int | None = 
     """Everything the dashboard shows, in four queries whatever the number of orders."""
     tz = shop_timezone()
     threshold = (
-        low_stock_threshold
-        if low_stock_threshold is not None
-        else int(current_app.config.get("LOW_STOCK_THRESHOLD", 5))
+        low_stock_threshold if low_stock_threshold is not None else inventory.low_stock_threshold()
     )
     daily = daily_revenue(DAYS, now=now, tz=tz)
     low, low_total = low_stock_products(threshold)

@@ -8,7 +8,6 @@ from flask import (
     Blueprint,
     Flask,
     abort,
-    current_app,
     redirect,
     render_template,
     request,
@@ -19,6 +18,7 @@ from flask_login import current_user
 from ..media import image_urls
 from ..services import cart as cart_service
 from ..services import catalog as catalog_service
+from ..services import inventory as inventory_service
 from ..services.errors import NotFound, ValidationError
 from ..services.money import display_money
 from . import guest_cart
@@ -148,11 +148,11 @@ class StockState:
 
 
 def stock_state(product) -> StockState:
-    stock = product.stock_quantity
-    if not product.is_active or stock <= 0:
+    level = inventory_service.stock_level(product)
+    if level == "out":
         return StockState("out", "Out of stock")
-    if stock <= current_app.config["LOW_STOCK_THRESHOLD"]:
-        return StockState("low", f"Only {stock} left")
+    if level == "low":
+        return StockState("low", f"Only {product.stock_quantity} left")
     return StockState("in", "In stock")
 
 

@@ -1,6 +1,6 @@
 """Products: the table, the forms, the image, archive and restore, the stock ledger."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ...media import image_urls
@@ -42,7 +42,7 @@ def products():
         filters["state"] = "all"
     if filters["sort"] not in SORTS:
         filters["sort"] = "newest"
-    threshold = int(current_app.config.get("LOW_STOCK_THRESHOLD", 5))
+    threshold = inventory.low_stock_threshold()
     try:
         results = catalog.search_products(
             q=filters["q"] or None,
