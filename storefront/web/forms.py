@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from flask import request
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -187,3 +188,9 @@ def add_service_errors(form, exc: DomainError, aliases: dict[str, str] | None = 
             form[name].errors = [*form[name].errors, message]
         else:
             form.form_errors.append(message)
+
+
+def page_number() -> int:
+    """The ``page`` query argument of a listing; anything but a positive number means 1."""
+    value = request.args.get("page", "1")
+    return int(value) if value.isdigit() and 0 < int(value) < 1_000_000 else 1

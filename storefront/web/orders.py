@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..services import orders as order_service
 from ..services.errors import InvalidTransition, NotFound
-from .forms import ConfirmForm
+from .forms import ConfirmForm, page_number
 
 bp = Blueprint("orders", __name__)
 
@@ -17,9 +17,8 @@ ORDERS_PER_PAGE = 10
 @bp.get("/orders")
 @login_required
 def list():  # noqa: A001 - the endpoint is ``orders.list``
-    page = request.args.get("page", 1, type=int)
     result = order_service.list_orders(
-        user_id=current_user.id, page=page if page and page > 0 else 1, per_page=ORDERS_PER_PAGE
+        user_id=current_user.id, page=page_number(), per_page=ORDERS_PER_PAGE
     )
     return render_template("orders/list.html", orders=result)
 

@@ -29,6 +29,7 @@ from .forms import (
     CatalogFilterForm,
     SelectChoice,
     add_service_errors,
+    page_number,
 )
 
 bp = Blueprint("shop", __name__)
@@ -45,11 +46,6 @@ def home():
     return render_template(
         "shop/home.html", categories=catalog_service.list_categories(), newest=newest.items
     )
-
-
-def _page_number() -> int:
-    page = request.args.get("page", 1, type=int)
-    return page if page and page > 0 else 1
 
 
 @bp.get("/products")
@@ -75,7 +71,7 @@ def catalog():
                 max_price=(form.max_price.data or "").strip() or None,
                 in_stock=form.in_stock.data,
                 sort=form.sort.data,
-                page=_page_number(),
+                page=page_number(),
                 per_page=CATALOG_PER_PAGE,
             )
         except ValidationError as exc:
