@@ -26,6 +26,11 @@ def _int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+def _float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value not in (None, "") else default
+
+
 def is_production() -> bool:
     return (
         os.environ.get("STOREFRONT_ENV", "").lower() == "production"
@@ -92,9 +97,15 @@ def from_environment(instance_path: str) -> dict:
         "CORS_ORIGINS": [
             o.strip() for o in os.environ.get("CORS_ORIGINS", "").split(",") if o.strip()
         ],
+        # Login and registration limits (storefront/ratelimit.py).
         "RATELIMIT_ENABLED": _bool(os.environ.get("RATELIMIT_ENABLED"), True),
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
-        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or "memory://",
+        "RATELIMIT_STORAGE_TIMEOUT": _float("RATELIMIT_STORAGE_TIMEOUT", 0.5),
+        "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX") or "storefront",
+        "RATELIMIT_AUTH_PER_ADDRESS": os.environ.get("RATELIMIT_AUTH_PER_ADDRESS")
+        or "30 per minute",
+        "RATELIMIT_FAILED_LOGINS_PER_ACCOUNT": os.environ.get("RATELIMIT_FAILED_LOGINS_PER_ACCOUNT")
+        or "10 per 15 minutes",
         "PROXY_FIX_HOPS": _int("PROXY_FIX_HOPS", 0),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -9,6 +9,8 @@ import uuid
 from flask import Flask, g, make_response, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from .services.errors import TooManyAttempts
+
 log = logging.getLogger(__name__)
 
 
@@ -37,6 +39,18 @@ def register_error_handlers(app: Flask) -> None:
 
             return problem_from_http_exception(exc)
         return _html_error(exc.code or 500, exc)
+
+    @app.errorhandler(TooManyAttempts)
+    def handle_too_many_attempts(exc: TooManyAttempts):
+        if wants_api():
+            from .api.errors import problem_from_domain_error
+
+            return problem_from_domain_error(exc)
+        minutes = max(1, -(-exc.retry_after // 60))
+        body = render_template(
+            "errors/429.html", error=exc, code=429, minutes=minutes, request_id=request_id()
+        )
+        return body, 429, {"Retry-After": str(exc.retry_after)}
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):

@@ -1,7 +1,5 @@
 """Flask extensions, created unbound and initialised in ``create_app``."""
 
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -13,6 +11,4 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-# Limits are declared where they apply (login, registration); storage and the
-# on/off switch come from RATELIMIT_STORAGE_URI and RATELIMIT_ENABLED.
-limiter = Limiter(key_func=get_remote_address)
+# Login and registration limits: storefront/ratelimit.py (the `limits` library).

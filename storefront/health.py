@@ -1,8 +1,15 @@
-"""Liveness and readiness probes."""
+"""Liveness and readiness probes.
+
+``/healthz`` answers while the process runs. ``/readyz`` answers 503 when the
+database does not answer (within its own short bound, see ``db_setup``), and
+200 otherwise: ``status`` is ``degraded`` while the rate-limit store (Redis)
+is away, since logins then go on with per-process counters.
+"""
 
 from flask import Blueprint, jsonify
 from sqlalchemy import text
 
+from . import ratelimit
 from .extensions import db
 
 bp = Blueprint("health", __name__)
@@ -15,10 +22,17 @@ def healthz():
 
 @bp.get("/readyz")
 def readyz():
+    body = {"status": "ok", "database": "ok"}
+    limits = ratelimit.storage_status()
+    if limits is not None:
+        body["rate_limits"] = limits
+        if limits != "ok":
+            body["status"] = "degraded"
     try:
         db.session.execute(text("SELECT 1"))
         db.session.rollback()
     except Exception:  # any failure to reach the database means "not ready"
         db.session.rollback()
-        return jsonify(status="unavailable", database="unreachable"), 503
-    return jsonify(status="ok", database="ok")
+        body.update(status="unavailable", database="unreachable")
+        return jsonify(body), 503
+    return jsonify(body)

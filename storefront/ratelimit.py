@@ -4,35 +4,39 @@ Two counters, as the contract asks:
 
 * every login and registration request, per client address
   (``RATELIMIT_AUTH_PER_ADDRESS``, default 30 per minute);
-* failed logins, per account (``RATELIMIT_FAILED_LOGINS_PER_ACCOUNT``,
+* password attempts, per account (``RATELIMIT_FAILED_LOGINS_PER_ACCOUNT``,
   default 10 per 15 minutes). A successful login clears that account's count.
 
 Once a counter is over its limit, every attempt in the window is refused with
-``TooManyAttempts`` (a 429 carrying ``Retry-After``), even with the right
-password. Counters live in ``RATELIMIT_STORAGE_URI``: ``memory://`` is per
-process; ``redis://host:port`` shares them between processes and hosts.
-``RATELIMIT_ENABLED=false`` turns both off.
+``services.errors.TooManyAttempts`` (each face answers 429 with
+``Retry-After``), even with the right password.
 
-This uses ``limits``, the library Flask-Limiter is built on, directly: a
-failed-login counter must be tested before the password check and hit only
-after it fails, which Flask-Limiter's decorators cannot express for the HTML
-form (which answers 200 with an error message), and its storage is kept per
-application here rather than on the shared extension object.
+A password attempt is counted *before* the password is checked, with one
+atomic "count me if there is room" (``limits``' ``hit``: a Lua script on
+Redis), and the count is cleared when the password is right. Counting after a
+failed bcrypt check instead let concurrent guesses all pass the "under the
+limit?" test before any of them was counted (13 wrong passwords answered 401
+against a limit of 10, on 4 workers).
 
-How a view uses it::
+Counters live in ``RATELIMIT_STORAGE_URI``: ``memory://`` is per process;
+``redis://host:port`` shares them between processes and hosts. While that
+store is unreachable, counting goes on in per-process memory (logged once
+per outage, and ``/readyz`` says ``degraded``): logins keep working, each
+process limiting on its own, and the store is tried again every
+``STORAGE_RETRY_SECONDS`` (and by every ``/readyz``). ``RATELIMIT_ENABLED=false``
+turns both limits off.
 
-    check_login_allowed(email)        # before checking the password
-    try:
-        user = accounts.authenticate(email, password)
-    except AuthenticationFailed:
-        record_failed_login(email)
-        raise
-    forget_failed_logins(email)
+This uses ``limits`` directly rather than a Flask extension: the per-account
+counter must be hit inside the service, between finding the account and
+checking its password, for the API and for the HTML form (which answers 200
+with a message).
 
-    check_registration_allowed()      # before registering
+How the views use it: ``limit_auth_requests`` (a decorator) or
+``count_auth_request()`` counts the request per address; the services call
+the ``password_guard(email)`` they are given (see ``accounts.authenticate``).
 
-The per-address key is ``request.remote_addr``: behind a reverse proxy, wrap
-the app in ``werkzeug.middleware.proxy_fix.ProxyFix`` so it is the client's.
+The per-address key is ``request.remote_addr``: behind a reverse proxy, set
+``PROXY_FIX_HOPS`` so that it is the client's.
 """
 
 from __future__ import annotations
@@ -40,43 +44,129 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
+import threading
 import time
+from collections.abc import Callable
 from functools import wraps
+from typing import TypeVar
 
 from flask import Flask, current_app, request
 from limits import RateLimitItem, parse
+from limits.errors import StorageError
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
-from werkzeug.exceptions import TooManyRequests
+
+from .services.errors import TooManyAttempts
 
 log = logging.getLogger(__name__)
 
 DEFAULT_AUTH_PER_ADDRESS = "30 per minute"
 DEFAULT_FAILED_LOGINS_PER_ACCOUNT = "10 per 15 minutes"
+DEFAULT_STORAGE_TIMEOUT = 0.5  # seconds: a login waits at most this for Redis
+STORAGE_RETRY_SECONDS = 5.0  # while the store is down, how often to try it again
 _EXTENSION = "storefront.ratelimit"
+_NETWORK_SCHEMES = ("redis", "rediss", "redis+", "valkey")
+
+T = TypeVar("T")
+
+__all__ = ["TooManyAttempts", "count_auth_request", "limit_auth_requests", "password_guard"]
 
 
-class TooManyAttempts(TooManyRequests):
-    """Over a login or registration limit; ``retry_after`` is in seconds."""
+class _Counters:
+    """The moving-window limiter over the configured store, and its stand-in.
 
-    def __init__(self, retry_after: int, description: str | None = None):
-        super().__init__(
-            description or "Too many attempts. Try again later.", retry_after=retry_after
+    While the configured store fails, ``run`` answers from per-process memory
+    (a fresh one per outage); it tries the store again when ``retry_at`` has
+    passed, and goes back to it as soon as it answers.
+    """
+
+    def __init__(self, uri: str, timeout: float):
+        options: dict = {}
+        if uri.startswith(_NETWORK_SCHEMES):
+            options = {"socket_timeout": timeout, "socket_connect_timeout": timeout}
+        self.uri = uri
+        self.primary = MovingWindowRateLimiter(
+            storage_from_string(uri, wrap_exceptions=True, **options)
         )
-        self.retry_after_seconds = retry_after
+        self.fallback: MovingWindowRateLimiter | None = None
+        self.retry_at = 0.0
+        self._lock = threading.Lock()
+
+    @property
+    def degraded(self) -> bool:
+        return self.fallback is not None
+
+    def run(self, operation: Callable[[MovingWindowRateLimiter], T]) -> T:
+        if self.fallback is not None and time.monotonic() >= self.retry_at:
+            self.probe()
+        if self.fallback is None:
+            try:
+                return operation(self.primary)
+            except StorageError as exc:
+                self._lost(exc)
+        fallback = self.fallback
+        assert fallback is not None
+        return operation(fallback)
+
+    def probe(self) -> bool:
+        """Ask the configured store whether it answers; switch to or from memory."""
+        if self.primary.storage.check():
+            with self._lock:
+                if self.fallback is not None:
+                    self.fallback = None
+                    log.warning("rate-limit store %s answers again: counting there", self._name())
+            return True
+        self._lost(None)
+        return False
+
+    def _lost(self, exc: Exception | None) -> None:
+        with self._lock:
+            self.retry_at = time.monotonic() + STORAGE_RETRY_SECONDS
+            if self.fallback is None:
+                self.fallback = MovingWindowRateLimiter(storage_from_string("memory://"))
+                log.error(
+                    "rate-limit store %s is unreachable (%s): counting in this process's "
+                    "memory until it answers",
+                    self._name(),
+                    exc or "no answer to a ping",
+                )
+
+    def _name(self) -> str:
+        # The URI may carry a password: log only its scheme and place.
+        scheme, _, rest = self.uri.partition("://")
+        return f"{scheme}://{rest.rpartition('@')[2]}"
 
 
 class _Limits:
-    def __init__(self, app: Flask):
-        config = app.config
-        self.storage_uri = config.get("RATELIMIT_STORAGE_URI") or "memory://"
-        self.strategy = MovingWindowRateLimiter(storage_from_string(self.storage_uri))
+    def __init__(self, config):
+        self.counters = _Counters(
+            config.get("RATELIMIT_STORAGE_URI") or "memory://",
+            float(config.get("RATELIMIT_STORAGE_TIMEOUT") or DEFAULT_STORAGE_TIMEOUT),
+        )
         self.prefix = config.get("RATELIMIT_KEY_PREFIX") or "storefront"
         self.per_address = parse(config.get("RATELIMIT_AUTH_PER_ADDRESS", DEFAULT_AUTH_PER_ADDRESS))
-        self.failed_logins = parse(
+        self.password_attempts = parse(
             config.get("RATELIMIT_FAILED_LOGINS_PER_ACCOUNT", DEFAULT_FAILED_LOGINS_PER_ACCOUNT)
         )
-        self.swallow_errors = bool(config.get("RATELIMIT_SWALLOW_ERRORS", False))
+
+    def hit(self, item: RateLimitItem, *identifiers: str) -> int | None:
+        """Count one; ``None`` if there was room, else the seconds until there is."""
+
+        def hit_or_wait(strategy: MovingWindowRateLimiter) -> int | None:
+            if strategy.hit(item, self.prefix, *identifiers):
+                return None
+            stats = strategy.get_window_stats(item, self.prefix, *identifiers)
+            return max(1, math.ceil(stats.reset_time - time.time()))
+
+        return self.counters.run(hit_or_wait)
+
+    def clear(self, item: RateLimitItem, *identifiers: str) -> None:
+        self.counters.run(lambda strategy: strategy.clear(item, self.prefix, *identifiers))
+
+
+def init_app(app: Flask) -> None:
+    """Read the settings now, so that a malformed limit stops start-up."""
+    app.extensions[_EXTENSION] = _Limits(app.config)
 
 
 def _limits() -> _Limits | None:
@@ -85,66 +175,22 @@ def _limits() -> _Limits | None:
         return None
     limits = app.extensions.get(_EXTENSION)
     if limits is None:
-        limits = app.extensions[_EXTENSION] = _Limits(app)
+        limits = app.extensions[_EXTENSION] = _Limits(app.config)
     return limits
+
+
+def storage_status() -> str | None:
+    """For ``/readyz``: ``ok``, ``degraded`` (counting in memory) or ``None`` (limits off)."""
+    limits = _limits()
+    if limits is None:
+        return None
+    return "ok" if limits.counters.probe() else "degraded"
 
 
 def _account_key(email: str) -> str:
     # Hashed so that the counter store never holds email addresses.
     normalized = (email or "").strip().lower()
     return hashlib.sha256(normalized.encode("utf-8")).hexdigest()[:32]
-
-
-def _retry_after(limits: _Limits, item: RateLimitItem, *identifiers: str) -> int:
-    stats = limits.strategy.get_window_stats(item, *identifiers)
-    return max(1, math.ceil(stats.reset_time - time.time()))
-
-
-def _guarded(action):
-    """Run a storage call; with ``RATELIMIT_SWALLOW_ERRORS`` an unreachable store lets it pass."""
-
-    def run(limits: _Limits, *args):
-        try:
-            return action(limits, *args)
-        except TooManyAttempts:
-            raise
-        except Exception:
-            if not limits.swallow_errors:
-                raise
-            log.exception("rate limit storage %s failed; not limiting", limits.storage_uri)
-            return None
-
-    return run
-
-
-@_guarded
-def _hit_address(limits: _Limits, address: str) -> None:
-    ids = (limits.prefix, "auth-address", address)
-    if not limits.strategy.hit(limits.per_address, *ids):
-        raise TooManyAttempts(
-            _retry_after(limits, limits.per_address, *ids),
-            "Too many login or registration attempts from your address. Try again later.",
-        )
-
-
-@_guarded
-def _test_account(limits: _Limits, email: str) -> None:
-    ids = (limits.prefix, "failed-login", _account_key(email))
-    if not limits.strategy.test(limits.failed_logins, *ids):
-        raise TooManyAttempts(
-            _retry_after(limits, limits.failed_logins, *ids),
-            "Too many failed logins for this account. Try again later.",
-        )
-
-
-@_guarded
-def _hit_account(limits: _Limits, email: str) -> None:
-    limits.strategy.hit(limits.failed_logins, limits.prefix, "failed-login", _account_key(email))
-
-
-@_guarded
-def _clear_account(limits: _Limits, email: str) -> None:
-    limits.strategy.clear(limits.failed_logins, limits.prefix, "failed-login", _account_key(email))
 
 
 def client_address() -> str:
@@ -154,41 +200,13 @@ def client_address() -> str:
 def count_auth_request() -> None:
     """Count a login or registration request from this address; ``TooManyAttempts`` once over."""
     limits = _limits()
-    if limits is not None:
-        _hit_address(limits, client_address())
-
-
-def check_registration_allowed() -> None:
-    count_auth_request()
-
-
-def check_login_allowed(email: str | None) -> None:
-    """Count a login request from this address and refuse an account over its failures."""
-    limits = _limits()
     if limits is None:
         return
-    _hit_address(limits, client_address())
-    if email:
-        _test_account(limits, email)
-
-
-def check_account_not_locked(email: str | None) -> None:
-    """Refuse an account over its failed logins (the address was counted already)."""
-    limits = _limits()
-    if limits is not None and email:
-        _test_account(limits, email)
-
-
-def record_failed_login(email: str | None) -> None:
-    limits = _limits()
-    if limits is not None and email:
-        _hit_account(limits, email)
-
-
-def forget_failed_logins(email: str | None) -> None:
-    limits = _limits()
-    if limits is not None and email:
-        _clear_account(limits, email)
+    wait = limits.hit(limits.per_address, "auth-address", client_address())
+    if wait is not None:
+        raise TooManyAttempts(
+            wait, "Too many login or registration attempts from your address. Try again later."
+        )
 
 
 def limit_auth_requests(view):
@@ -196,9 +214,7 @@ def limit_auth_requests(view):
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        limits = _limits()
-        if limits is not None:
-            _hit_address(limits, client_address())
+        count_auth_request()
         return view(*args, **kwargs)
 
     return wrapper
@@ -208,23 +224,22 @@ class _AccountPasswordGuard:
     def __init__(self, email: str | None):
         self.email = email
 
-    def check(self) -> None:
-        check_account_not_locked(self.email)
-
-    def failed(self) -> None:
-        record_failed_login(self.email)
+    def attempt(self) -> None:
+        limits = _limits()
+        if limits is None or not self.email:
+            return
+        wait = limits.hit(limits.password_attempts, "failed-login", _account_key(self.email))
+        if wait is not None:
+            raise TooManyAttempts(wait, "Too many failed logins for this account. Try again later.")
 
     def succeeded(self) -> None:
-        forget_failed_logins(self.email)
+        limits = _limits()
+        if limits is not None and self.email:
+            limits.clear(limits.password_attempts, "failed-login", _account_key(self.email))
 
 
 def password_guard(email: str | None) -> _AccountPasswordGuard:
-    """For ``accounts.authenticate`` and ``accounts.update_account``: a wrong
-    password is a failed login of the account, a right one clears the count,
-    and an account locked by failed logins may not try one (``TooManyAttempts``)."""
+    """For ``accounts.authenticate`` and ``accounts.update_account``: each try of
+    the account's password is counted before it is checked (``TooManyAttempts``
+    once over the limit, even for the right one), and a right one clears the count."""
     return _AccountPasswordGuard(email)
-
-
-def retry_after_header(exc: TooManyAttempts) -> dict[str, str]:
-    """The header a custom 429 page must send along."""
-    return {"Retry-After": str(exc.retry_after_seconds)}

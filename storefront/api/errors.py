@@ -30,6 +30,7 @@ STATUS_BY_ERROR: list[tuple[type[domain.DomainError], int]] = [
     (domain.PermissionDenied, 403),
     (domain.Conflict, 409),
     (ImageTooLarge, 413),
+    (domain.TooManyAttempts, 429),
 ]
 
 # What the werkzeug/webargs errors are called in ``code``.
@@ -210,6 +211,9 @@ def problem_from_domain_error(exc: domain.DomainError):
         ]
     if exc.field and status == 409:
         extra["field"] = exc.field
+    if isinstance(exc, domain.TooManyAttempts):
+        headers = {"Retry-After": str(exc.retry_after)}
+        return problem(429, exc.message, code="too_many_requests", headers=headers)
     return problem(status, exc.message, code=code, **extra)
 
 

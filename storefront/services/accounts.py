@@ -131,35 +131,34 @@ def create_admin(email: str, password: str, full_name: str = "") -> User:
 
 
 class PasswordGuard(Protocol):
-    def check(self) -> None:
-        """Raise if the account may not try a password now."""
+    def attempt(self) -> None:
+        """Count a try of the password before it is checked; raise if over the limit.
 
-    def failed(self) -> None:
-        """Count a wrong password."""
+        Counting first (atomically) is what holds the limit when many tries
+        arrive at once: none of them can pass a check before the others count.
+        """
 
     def succeeded(self) -> None:
-        """Forget the wrong passwords counted so far."""
+        """The password was right: forget the tries counted so far."""
 
 
 def authenticate(email: str, password: str, password_guard: PasswordGuard | None = None) -> User:
     """The account these credentials open; the same refusal for any wrong pair.
 
     With a ``password_guard`` (the pages and the API pass
-    ``ratelimit.password_guard(email)``), an account locked by failed logins is
-    refused before its password is tried, a wrong password counts against it,
-    and a right one clears the count.
+    ``ratelimit.password_guard(email)``), every try counts against the account
+    before its password is checked (an account over its limit is refused, even
+    with the right password), and a right password clears the count.
     """
     if password_guard is not None:
-        password_guard.check()
+        password_guard.attempt()
     user = db.session.scalar(select(User).where(User.email == normalize_email(email)))
     if not password_matches(user, password):
-        if password_guard is not None:
-            password_guard.failed()
         raise AuthenticationFailed(BAD_CREDENTIALS)
-    if not user.is_active:
-        raise AccountDeactivated("This account has been deactivated.")
     if password_guard is not None:
         password_guard.succeeded()
+    if not user.is_active:
+        raise AccountDeactivated("This account has been deactivated.")
     return user
 
 
@@ -183,10 +182,8 @@ def _check_current_password(
             field="current_password",
         )
     if guard is not None:
-        guard.check()
+        guard.attempt()
     if not password_matches(user, current_password):
-        if guard is not None:
-            guard.failed()
         raise WrongPassword(
             "That is not your current password. Please type it again.",
             field="current_password",
@@ -207,9 +204,9 @@ def update_account(
 ) -> User:
     """Change name, email or password; the last two need the current password.
 
-    ``password_guard`` (see ``storefront.ratelimit.password_guard``) refuses an
-    account locked by failed logins before the password is checked, and counts
-    a wrong one, so that a stolen session or token cannot guess it here.
+    ``password_guard`` (see ``storefront.ratelimit.password_guard``) counts the
+    try of the current password against the account's failed-login limit (and
+    refuses one over it), so that a stolen session or token cannot guess it here.
     """
     user = get_user(user_id)
     new_email = None

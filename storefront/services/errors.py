@@ -104,3 +104,14 @@ class ProductUnavailable(Conflict):
         self.products = products
         names = ", ".join(name for _, name in products)
         super().__init__(f"No longer available: {names}. Remove it from your cart to continue.")
+
+
+class TooManyAttempts(DomainError):
+    """Over a login, registration or password-attempt limit (429 with ``Retry-After``).
+
+    ``retry_after`` is in seconds: how long until the limit lets one through.
+    """
+
+    def __init__(self, retry_after: int, message: str = "Too many attempts. Try again later."):
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required, login_user
 
 from .. import ratelimit
 from ..services import accounts
-from ..services.errors import DuplicateEmail, ValidationError
+from ..services.errors import DuplicateEmail, TooManyAttempts, ValidationError
 from .forms import AccountForm, add_service_errors
 
 bp = Blueprint("account", __name__)
@@ -29,10 +29,10 @@ def edit():
             )
         except (ValidationError, DuplicateEmail) as exc:
             add_service_errors(form, exc, aliases={"password": "new_password"})
-        except ratelimit.TooManyAttempts as exc:
+        except TooManyAttempts as exc:
             form.current_password.errors = ["Too many wrong passwords: try again in a few minutes."]
             page = render_template("account/edit.html", form=form)
-            return page, 429, ratelimit.retry_after_header(exc)
+            return page, 429, {"Retry-After": str(exc.retry_after)}
         else:
             if form.new_password.data:
                 # Other sessions ended with the old password; this one carries on.

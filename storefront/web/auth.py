@@ -10,13 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from ..ratelimit import (
-    TooManyAttempts,
-    check_registration_allowed,
-    count_auth_request,
-    password_guard,
-    retry_after_header,
-)
+from ..ratelimit import count_auth_request, password_guard
 from ..services import accounts
 from ..services import cart as cart_service
 from ..services.errors import (
@@ -53,12 +47,6 @@ def _next_target(form_next: str | None = None) -> str | None:
     return safe_next(form_next) or safe_next(request.args.get("next"))
 
 
-def _too_many_attempts(exc: TooManyAttempts):
-    minutes = max(1, -(-exc.retry_after_seconds // 60))
-    body = render_template("errors/429.html", error=exc, code=429, minutes=minutes, request_id=None)
-    return body, 429, retry_after_header(exc)
-
-
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
@@ -66,11 +54,10 @@ def login():
     form = LoginForm(next=safe_next(request.args.get("next")) or "")
     if form.validate_on_submit():
         email = form.email.data
+        # Over a limit, TooManyAttempts is answered by the app's 429 page.
+        count_auth_request()
         try:
-            count_auth_request()
             user = accounts.authenticate(email, form.password.data, password_guard(email))
-        except TooManyAttempts as exc:
-            return _too_many_attempts(exc)
         except (AuthenticationFailed, AccountDeactivated) as exc:
             form.form_errors.append(exc.message)
         else:
@@ -87,10 +74,7 @@ def register():
         return redirect(_next_target() or url_for("shop.home"))
     form = RegisterForm(next=safe_next(request.args.get("next")) or "")
     if form.validate_on_submit():
-        try:
-            check_registration_allowed()
-        except TooManyAttempts as exc:
-            return _too_many_attempts(exc)
+        count_auth_request()
         try:
             user = accounts.register(form.email.data, form.password.data, form.full_name.data or "")
         except (ValidationError, DuplicateEmail) as exc:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import redis
 
 from tests.api.conftest import assert_problem
 from tests.conftest import CUSTOMER_PASSWORD
+from tests.processes import free_port, redis_server
 
 REDIS_URL = "redis://127.0.0.1:6379"
 
@@ -153,19 +157,144 @@ def test_redis_counters_are_shared_between_processes(make_app, make_user, redis_
     connection.close()
 
 
-def test_the_helpers_work_for_the_html_pages(make_app):
-    """The shop's /login and /register call the same functions inside a request."""
+def test_a_refusal_is_a_domain_error_with_its_wait(make_app):
+    """The services raise it; each face maps it (problem JSON or the 429 page)."""
+    from werkzeug.exceptions import HTTPException
+
     from storefront import ratelimit
+    from storefront.services.errors import DomainError, TooManyAttempts
 
     app = limited_app(make_app, RATELIMIT_AUTH_PER_ADDRESS="2 per minute")
     with app.test_request_context(
         "/login", method="POST", environ_base={"REMOTE_ADDR": "10.3.0.1"}
     ):
-        ratelimit.check_login_allowed("page@example.com")
-        ratelimit.check_registration_allowed()
-        with pytest.raises(ratelimit.TooManyAttempts) as refused:
-            ratelimit.check_login_allowed("page@example.com")
-        assert refused.value.code == 429
-        assert ratelimit.retry_after_header(refused.value)["Retry-After"].isdigit()
-        response = refused.value.get_response()
-        assert response.headers["Retry-After"] == str(refused.value.retry_after_seconds)
+        ratelimit.count_auth_request()
+        ratelimit.count_auth_request()
+        with pytest.raises(TooManyAttempts) as refused:
+            ratelimit.count_auth_request()
+    assert isinstance(refused.value, DomainError)
+    assert not isinstance(refused.value, HTTPException)
+    assert 0 < refused.value.retry_after <= 60
+
+
+# --- the lockout holds when the guesses arrive at once -------------------------
+
+
+def _parallel_logins(app, email, password, count):
+    """``count`` logins released together, each from its own address; their statuses."""
+    barrier = threading.Barrier(count)
+
+    def attempt(n):
+        client = app.test_client()
+        barrier.wait()
+        return login(client, email, password, f"10.9.{n // 250}.{n % 250}").status_code
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(attempt, range(count)))
+
+
+@pytest.fixture(params=["memory", "redis"])
+def counter_store(request):
+    if request.param == "memory":
+        return {"RATELIMIT_STORAGE_URI": "memory://"}
+    prefix = request.getfixturevalue("redis_prefix")
+    return {"RATELIMIT_STORAGE_URI": REDIS_URL, "RATELIMIT_KEY_PREFIX": prefix}
+
+
+def test_concurrent_wrong_passwords_get_no_more_tries_than_the_limit(
+    make_app, make_user, counter_store
+):
+    # A costly hash keeps each password check long, as in production: every
+    # guess is in flight while the others are checked.
+    app = limited_app(
+        make_app,
+        RATELIMIT_AUTH_PER_ADDRESS="100 per minute",
+        RATELIMIT_FAILED_LOGINS_PER_ACCOUNT="10 per 15 minutes",
+        BCRYPT_LOG_ROUNDS=10,
+        **counter_store,
+    )
+    email = "besieged@example.com"
+    with app.app_context():
+        make_user("customer", email=email)
+    statuses = _parallel_logins(app, email, "wrong-password", 25)
+    assert sorted(set(statuses)) == [401, 429]
+    assert statuses.count(401) == 10
+    with app.app_context():
+        assert login(app.test_client(), email, CUSTOMER_PASSWORD, "10.9.9.9").status_code == 429
+
+
+def test_a_deactivated_account_with_the_right_password_uses_up_no_tries(make_app, make_user):
+    app = limited_app(make_app)  # 3 per account
+    with app.app_context():
+        user = make_user("customer", email="gone@example.com", active=False)
+        client = app.test_client()
+        for n in range(5):
+            assert_problem(login(client, user.email, CUSTOMER_PASSWORD, f"10.8.0.{n}"), 403)
+
+
+# --- Redis away: logins go on with per-process counters --------------------------
+
+
+def test_logins_go_on_while_redis_is_away_and_counting_returns_to_it(make_app, make_user, caplog):
+    port = free_port()  # nothing listens there yet
+    app = limited_app(
+        make_app,
+        RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{port}",
+        RATELIMIT_AUTH_PER_ADDRESS="100 per minute",
+    )
+    with app.app_context():
+        user = make_user("customer", email="no-redis@example.com")
+        client = app.test_client()
+        caplog.set_level(logging.ERROR, logger="storefront.ratelimit")
+
+        assert login(client, user.email, CUSTOMER_PASSWORD).status_code == 200
+        register = client.post(
+            "/api/auth/register", json={"email": "new@example.com", "password": "long-enough-1"}
+        )
+        assert register.status_code == 201
+        page = app.test_client().post(
+            "/login", data={"email": user.email, "password": CUSTOMER_PASSWORD}
+        )
+        assert page.status_code == 303
+        ready = client.get("/readyz")
+        assert ready.status_code == 200
+        assert ready.get_json()["status"] == "degraded"
+        assert ready.get_json()["rate_limits"] == "degraded"
+        # Still limiting, in this process's memory.
+        for n in range(3):
+            assert_problem(login(client, user.email, "wrong-password", f"10.7.0.{n}"), 401)
+        assert_problem(login(client, user.email, CUSTOMER_PASSWORD, "10.7.1.1"), 429)
+        outage_logs = [r for r in caplog.records if "unreachable" in r.getMessage()]
+        assert len(outage_logs) == 1
+        assert "@" not in outage_logs[0].getMessage()
+
+        with redis_server(port) as server:
+            ready = client.get("/readyz")
+            assert ready.status_code == 200
+            assert ready.get_json()["status"] == "ok"
+            assert ready.get_json()["rate_limits"] == "ok"
+            other = make_user("customer", email="back@example.com")
+            assert_problem(login(client, other.email, "wrong-password", "10.7.2.1"), 401)
+            connection = redis.Redis.from_url(server.url)
+            assert list(connection.scan_iter(match="*failed-login*"))
+            connection.close()
+
+
+def test_every_rate_limit_setting_is_read_from_the_environment(monkeypatch, tmp_path):
+    from storefront.config import from_environment
+
+    settings = {
+        "RATELIMIT_ENABLED": "false",
+        "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6390",
+        "RATELIMIT_STORAGE_TIMEOUT": "0.25",
+        "RATELIMIT_KEY_PREFIX": "shop-a",
+        "RATELIMIT_AUTH_PER_ADDRESS": "7 per minute",
+        "RATELIMIT_FAILED_LOGINS_PER_ACCOUNT": "4 per hour",
+    }
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
+    config = from_environment(str(tmp_path))
+    assert config["RATELIMIT_ENABLED"] is False
+    assert config["RATELIMIT_STORAGE_TIMEOUT"] == 0.25
+    for name in settings.keys() - {"RATELIMIT_ENABLED", "RATELIMIT_STORAGE_TIMEOUT"}:
+        assert config[name] == settings[name]

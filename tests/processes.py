@@ -1,0 +1,204 @@
+"""Servers a test starts for itself, on 127.0.0.1 and a free port, and removes at the end.
+
+Never the shared PostgreSQL on 5432 or the shared Redis on 6379: a test that
+stops, pauses or restarts a server does it to one of these.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+HOST = "127.0.0.1"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def wait_until(condition: Callable[[], object], seconds: float, what: str) -> object:
+    """Poll ``condition`` until it is truthy; fail naming ``what`` after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up after {seconds} s waiting for {what}")
+        time.sleep(0.05)
+
+
+def port_answers(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.5)
+        return s.connect_ex((HOST, port)) == 0
+
+
+def need(program: str) -> str:
+    path = shutil.which(program)
+    if path is None:
+        # Outside CI only: under CI=true a skip fails the run (tests/conftest.py).
+        pytest.skip(f"{program} is not installed")
+    return path
+
+
+class RedisServer:
+    """A ``redis-server`` of the test's own, without persistence."""
+
+    def __init__(self, port: int | None = None):
+        self.port = port or free_port()
+        self.url = f"redis://{HOST}:{self.port}"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> RedisServer:
+        command = [need("redis-server"), "--bind", HOST, "--port", str(self.port)]
+        command += ["--save", "", "--appendonly", "no", "--protected-mode", "yes"]
+        self.process = subprocess.Popen(  # noqa: S603
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        wait_until(lambda: port_answers(self.port), 10, f"redis-server on port {self.port}")
+        return self
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+        self.process = None
+
+    def pause(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGCONT)
+
+
+@contextlib.contextmanager
+def redis_server(port: int | None = None) -> Iterator[RedisServer]:
+    server = RedisServer(port).start()
+    try:
+        yield server
+    finally:
+        if server.process is not None:
+            server.resume()
+        server.stop()
+
+
+def _postgres_bin(name: str) -> str:
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"))
+    if not candidates:
+        pytest.skip(f"PostgreSQL's {name} is not installed")
+    return str(candidates[-1])
+
+
+def _as_postgres_user() -> dict:
+    """PostgreSQL refuses to run as root: run its programs as the ``postgres`` user."""
+    if os.geteuid() != 0:
+        return {}
+    import pwd
+
+    entry = pwd.getpwnam("postgres")
+    return {"user": entry.pw_uid, "group": entry.pw_gid, "extra_groups": []}
+
+
+class PostgresCluster:
+    """A PostgreSQL cluster in a temporary folder, on its own port, trust auth on 127.0.0.1."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.root = Path(tempfile.mkdtemp(prefix="storefront-faults-pg-"))
+        self.data = self.root / "data"
+        self.url = f"postgresql+psycopg://postgres@{HOST}:{self.port}/postgres"
+        os.chmod(self.root, 0o777)  # noqa: S103 (the postgres user writes here; removed at the end)
+
+    def _run(self, *args: str, timeout: float = 60) -> None:
+        subprocess.run(  # noqa: S603
+            list(args),
+            check=True,
+            timeout=timeout,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            cwd=self.root,
+            **_as_postgres_user(),
+        )
+
+    def init(self) -> PostgresCluster:
+        self._run(
+            _postgres_bin("initdb"),
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "--no-sync",
+            "-E",
+            "UTF8",
+        )
+        return self
+
+    def start(self) -> None:
+        options = (
+            f"-c listen_addresses={HOST} -c port={self.port}"
+            f" -c unix_socket_directories='{self.root}' -c fsync=off -c max_connections=100"
+        )
+        self._run(
+            _postgres_bin("pg_ctl"),
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.root / "server.log"),
+            "-w",
+            "start",
+        )
+
+    def stop(self, mode: str = "fast") -> None:
+        self._run(_postgres_bin("pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop")
+
+    def pids(self) -> list[int]:
+        """The postmaster and every process it started."""
+        postmaster = int((self.data / "postmaster.pid").read_text().split()[0])
+        children = subprocess.run(  # noqa: S603
+            ["pgrep", "-P", str(postmaster)], capture_output=True, text=True, check=False
+        ).stdout.split()
+        return [postmaster, *map(int, children)]
+
+    def signal_all(self, signum: int) -> None:
+        for pid in self.pids():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signum)
+
+    def remove(self) -> None:
+        with contextlib.suppress(Exception):
+            self.signal_all(signal.SIGCONT)
+        if (self.data / "postmaster.pid").exists():
+            with contextlib.suppress(Exception):
+                self.stop("immediate")
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def postgres_cluster() -> Iterator[PostgresCluster]:
+    cluster = PostgresCluster()
+    try:
+        cluster.init().start()
+        yield cluster
+    finally:
+        cluster.remove()
