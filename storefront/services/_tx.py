@@ -1,4 +1,13 @@
-"""Transactions for the services: one service call, one transaction."""
+"""Transactions for the services: one service call, one transaction.
+
+A boundary composes. A service called inside another's ``write_transaction``
+joins it: its writes commit or roll back with the outer service's, and a
+refusal it raises rolls back only its own part (a SAVEPOINT), so the caller
+may catch it and go on. It never commits, and never rolls back work it did
+not start. Outside any service, a session holding writes that no service
+made (unflushed, or flushed but uncommitted) is refused loudly rather than
+thrown away.
+"""
 
 from __future__ import annotations
 
@@ -6,34 +15,73 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import wraps
 
-from sqlalchemy.orm import Session
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
 
 from ..db_setup import SQLITE_BEGIN_OPTION
 from ..extensions import db
+
+_DEPTH = "storefront.write_depth"  # how many write_transaction blocks are open
+_FLUSHED = "storefront.flushed"  # the open transaction has flushed writes
+
+
+class UnsavedChanges(RuntimeError):
+    """A service was called while the session held writes no service made."""
+
+
+@event.listens_for(Session, "after_flush")
+def _remember_flush(session: Session, _flush_context) -> None:
+    session.info[_FLUSHED] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_flush(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the outermost transaction ended
+        session.info.pop(_FLUSHED, None)
+
+
+def _holds_writes(session: Session) -> bool:
+    return bool(session.new or session.dirty or session.deleted or session.info.get(_FLUSHED))
 
 
 @contextmanager
 def write_transaction() -> Iterator[Session]:
     """Run a service's writes as one transaction: commit at the end or roll back all.
 
-    Whatever transaction the caller had open is a read-only one (views do not
-    write), so it is ended first; that lets SQLite start with ``BEGIN
-    IMMEDIATE`` and serialize writers instead of failing to upgrade a read lock.
-    On PostgreSQL, rows are locked explicitly with ``SELECT ... FOR UPDATE``.
+    Outermost: whatever transaction the caller had open must be a read-only
+    one (views do not write), so it is ended first; that lets SQLite start
+    with ``BEGIN IMMEDIATE`` and serialize writers instead of failing to
+    upgrade a read lock. On PostgreSQL, rows are locked explicitly with
+    ``SELECT ... FOR UPDATE``. Nested: joins the outer transaction.
     """
     session = db.session()  # the scoped session's current Session
+    depth = session.info.get(_DEPTH, 0)
+    if depth:
+        session.info[_DEPTH] = depth + 1
+        try:
+            with session.begin_nested():
+                yield session
+        finally:
+            session.info[_DEPTH] = depth
+        return
     if session.in_transaction():
-        if session.new or session.dirty or session.deleted:
-            raise RuntimeError("a service was called with unsaved changes in the session")
+        if _holds_writes(session):
+            raise UnsavedChanges(
+                "a service was called with writes in the session that no service made; "
+                "commit them, or make them inside the service's transaction"
+            )
         session.rollback()
     if session.get_bind().dialect.name == "sqlite":
         session.connection(execution_options={SQLITE_BEGIN_OPTION: "IMMEDIATE"})
+    session.info[_DEPTH] = 1
     try:
         yield session
         session.commit()
     except BaseException:
         session.rollback()
         raise
+    finally:
+        session.info[_DEPTH] = 0
 
 
 def transactional(func):
