@@ -12,9 +12,9 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import ROLES, User
-from . import tokens  # module import: tokens imports this module too
 from ._sql import LIKE_ESCAPE, contains_pattern, is_storable_id
 from ._tx import transactional
+from .api_sessions import end_api_sessions
 from .errors import (
     AccountDeactivated,
     AuthenticationFailed,
@@ -224,7 +224,7 @@ def update_account(
         user.password_hash = hash_password(password)
         # A new password ends the API sessions the old one opened; browser
         # sessions end too, as their reference carries the password's fingerprint.
-        tokens.end_api_sessions(user.id)
+        end_api_sessions(user.id)
     _flush_or_duplicate_email()
     return user
 
@@ -236,7 +236,7 @@ def deactivate_user(user_id: int, actor_id: int | None = None) -> User:
         raise CannotActOnSelf("You cannot deactivate your own account.")
     user = get_user(user_id)
     user.is_active = False
-    tokens.end_api_sessions(user.id)
+    end_api_sessions(user.id)
     db.session.flush()
     return user
 

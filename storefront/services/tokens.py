@@ -32,6 +32,7 @@ from ..models import RefreshToken, TokenFamily, User, utcnow
 from . import accounts
 from ._sql import MAX_ID
 from ._tx import write_transaction
+from .api_sessions import end_api_sessions
 from .errors import AuthenticationFailed
 
 ALGORITHM = "HS256"
@@ -63,7 +64,7 @@ class AccessGrant:
 
 
 def _secret() -> str:
-    return current_app.config["SECRET_KEY"]
+    return current_app.config["JWT_SECRET_KEY"]
 
 
 def access_lifetime() -> timedelta:
@@ -248,34 +249,13 @@ def logout(user_id: int, fid: str, refresh_token: str | None = None) -> None:
     revoke_families(user_id, fids)
 
 
-def end_api_sessions(user_id: int, fids: set[str] | None = None) -> int:
-    """Revoke a user's live token families (all, or those in ``fids``).
-
-    Flushes only, so that it joins the caller's transaction: a password change
-    or a deactivation and the end of the user's API sessions commit together.
-    """
-    stmt = select(TokenFamily).where(
-        TokenFamily.user_id == user_id, TokenFamily.revoked_at.is_(None)
-    )
-    if fids is not None:
-        stmt = stmt.where(TokenFamily.fid.in_(fids))
-    families = db.session.scalars(stmt).all()
-    now = utcnow()
-    for family in families:
-        family.revoked_at = now
-    db.session.flush()
-    return len(families)
-
-
 def revoke_families(user_id: int, fids: set[str]) -> int:
-    with write_transaction():
-        return end_api_sessions(user_id, fids)
+    return end_api_sessions(user_id, fids)
 
 
 def revoke_all_for_user(user_id: int) -> int:
     """End every API session of a user."""
-    with write_transaction():
-        return end_api_sessions(user_id)
+    return end_api_sessions(user_id)
 
 
 @dataclass(frozen=True)
