@@ -7,7 +7,6 @@ import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from dotenv import load_dotenv
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
@@ -51,8 +50,12 @@ class StoredIntConverter(IntegerConverter):
 
 
 def create_app(config: dict | None = None) -> Flask:
-    """Build the application; ``config`` overrides what the environment says."""
-    load_dotenv(ROOT / ".env")
+    """Build the application; ``config`` overrides what the environment says.
+
+    It reads the process's environment only: a ``.env`` file is loaded by the
+    entry points (``wsgi.py``, hence ``flask --app wsgi`` and gunicorn), never
+    here, so tests see exactly the settings they set.
+    """
     instance_path = os.environ.get("STOREFRONT_INSTANCE_PATH") or str(ROOT / "instance")
     app = Flask(
         __name__,

@@ -1,4 +1,4 @@
-"""Settings, read from the environment (and an optional ``.env``).
+"""Settings, read from the environment (``wsgi.py`` and the CLI also read a ``.env``).
 
 Secrets only ever come from the environment; in development a secret key is
 generated once and kept in the instance folder so sessions survive restarts.
@@ -38,24 +38,41 @@ def is_production() -> bool:
     )
 
 
-def load_secret_key(instance_path: str, production: bool) -> str:
-    key = os.environ.get("SECRET_KEY", "")
+def _load_key(name: str, instance_path: str, production: bool) -> str:
+    """A signing key from the environment; in development, generated once and kept."""
+    key = os.environ.get(name, "")
     if production:
         if len(key) < 32:
             raise ConfigError(
-                "SECRET_KEY must be set to at least 32 characters in production "
+                f"{name} must be set to at least 32 characters in production "
                 "(for example: python -c 'import secrets; print(secrets.token_hex(32))')."
             )
         return key
     if key:
         return key
-    path = Path(instance_path) / "secret_key"
+    path = Path(instance_path) / name.lower()
     if path.exists():
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(32)
     path.write_text(key)
     path.chmod(0o600)
+    return key
+
+
+def load_secret_key(instance_path: str, production: bool) -> str:
+    """SECRET_KEY signs the browser's session and remember-me cookies and CSRF tokens."""
+    return _load_key("SECRET_KEY", instance_path, production)
+
+
+def load_jwt_secret_key(instance_path: str, production: bool, secret_key: str) -> str:
+    """JWT_SECRET_KEY signs the API's tokens: rotating one key never logs out the other face."""
+    key = _load_key("JWT_SECRET_KEY", instance_path, production)
+    if production and key == secret_key:
+        raise ConfigError(
+            "JWT_SECRET_KEY must differ from SECRET_KEY, so that rotating one "
+            "does not log out the other face."
+        )
     return key
 
 
@@ -82,9 +99,11 @@ def from_environment(instance_path: str) -> dict:
         database_url = "postgresql+psycopg://" + database_url[len("postgres://") :]
     elif database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
+    secret_key = load_secret_key(instance_path, production)
     return {
         "PRODUCTION": production,
-        "SECRET_KEY": load_secret_key(instance_path, production),
+        "SECRET_KEY": secret_key,
+        "JWT_SECRET_KEY": load_jwt_secret_key(instance_path, production, secret_key),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "CURRENCY": os.environ.get("CURRENCY", "BDT"),
         "LOW_STOCK_THRESHOLD": _int("LOW_STOCK_THRESHOLD", 5),

@@ -23,7 +23,13 @@ from sqlalchemy.engine import make_url
 # Tests never read or write the developer's instance folder or .env values.
 _INSTANCE = tempfile.mkdtemp(prefix="storefront-test-instance-")
 os.environ["STOREFRONT_INSTANCE_PATH"] = _INSTANCE
-for _name in ("DATABASE_URL", "SECRET_KEY", "RATELIMIT_STORAGE_URI", "CORS_ORIGINS"):
+for _name in (
+    "DATABASE_URL",
+    "SECRET_KEY",
+    "JWT_SECRET_KEY",
+    "RATELIMIT_STORAGE_URI",
+    "CORS_ORIGINS",
+):
     os.environ.pop(_name, None)
 
 from storefront import create_app  # noqa: E402
@@ -33,6 +39,9 @@ from storefront.models import Base  # noqa: E402
 CI = os.environ.get("CI", "").lower() == "true"
 ADMIN_PASSWORD = "admin-pass-123"
 CUSTOMER_PASSWORD = "customer-pass-123"
+SECRET_KEY = "test-secret-key-that-is-long-enough-for-hs256"
+# The API's tokens are signed with a key of their own, never the session's.
+JWT_SECRET_KEY = "test-jwt-key-that-is-long-enough-for-hs256-too"
 
 
 def _create_postgres_database(url: str) -> str:
@@ -67,7 +76,8 @@ def database_url(tmp_path_factory):
 def base_config(database_url: str, media_root: str) -> dict:
     return {
         "TESTING": True,
-        "SECRET_KEY": "test-secret-key-that-is-long-enough-for-hs256",
+        "SECRET_KEY": SECRET_KEY,
+        "JWT_SECRET_KEY": JWT_SECRET_KEY,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
         "BCRYPT_LOG_ROUNDS": 4,

@@ -10,9 +10,9 @@ import pytest
 
 from storefront.services import accounts, tokens
 from tests.api.conftest import assert_problem, bearer, error_fields
-from tests.conftest import ADMIN_PASSWORD, CUSTOMER_PASSWORD
+from tests.conftest import ADMIN_PASSWORD, CUSTOMER_PASSWORD, JWT_SECRET_KEY, SECRET_KEY
 
-SECRET = "test-secret-key-that-is-long-enough-for-hs256"
+SECRET = JWT_SECRET_KEY
 
 
 def claims_of(token: str) -> dict:
@@ -200,6 +200,35 @@ def test_token_signed_with_another_key_is_401(client, customer, customer_tokens)
     fid = claims_of(customer_tokens["access_token"])["fid"]
     token = forge(customer, fid=fid, key="another-key-that-is-also-long-enough-for-hs")
     assert_problem(client.get("/api/users/me", headers=bearer(token)), 401, "invalid_token")
+
+
+def test_token_signed_with_the_session_key_is_401(client, customer, customer_tokens):
+    # The browser's SECRET_KEY signs cookies only: it cannot mint an API token.
+    fid = claims_of(customer_tokens["access_token"])["fid"]
+    token = forge(customer, fid=fid, key=SECRET_KEY)
+    assert_problem(client.get("/api/users/me", headers=bearer(token)), 401, "invalid_token")
+
+
+def test_rotating_the_session_key_keeps_api_tokens_and_the_other_way(make_app, customer):
+    app = make_app()
+    browser, api = app.test_client(), app.test_client()
+    browser.post("/login", data={"email": customer.email, "password": CUSTOMER_PASSWORD})
+    assert browser.get("/account").status_code == 200
+    access = api.post(
+        "/api/auth/login", json={"email": customer.email, "password": CUSTOMER_PASSWORD}
+    ).get_json()["access_token"]
+
+    new_session_key = make_app(SECRET_KEY="a-rotated-session-key-that-is-long-enough")
+    assert (
+        new_session_key.test_client().get("/api/users/me", headers=bearer(access)).status_code
+        == 200
+    )
+
+    new_jwt_key = make_app(JWT_SECRET_KEY="a-rotated-jwt-key-that-is-long-enough-too")
+    moved = new_jwt_key.test_client()
+    moved.set_cookie("session", browser.get_cookie("session").value)
+    assert moved.get("/account").status_code == 200
+    assert moved.get("/api/users/me", headers=bearer(access)).status_code == 401
 
 
 @pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")

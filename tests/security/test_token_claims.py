@@ -1,6 +1,6 @@
 """Tokens we signed but whose claims are not as we write them: 401, never a 500.
 
-Only a holder of SECRET_KEY can make these, so this is defence in depth: a
+Only a holder of JWT_SECRET_KEY can make these, so this is defence in depth: a
 claim that is not what ``encode_token`` writes names nobody.
 """
 
@@ -8,8 +8,9 @@ import jwt
 import pytest
 
 from tests.api.conftest import assert_problem, bearer
+from tests.conftest import JWT_SECRET_KEY
 
-KEY = "test-secret-key-that-is-long-enough-for-hs256"
+KEY = JWT_SECRET_KEY
 
 
 def _resigned(token: str, **changes) -> str:

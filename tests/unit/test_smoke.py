@@ -1,5 +1,7 @@
 """Probes and start-up settings."""
 
+import os
+
 import pytest
 
 from storefront import create_app
@@ -90,6 +92,7 @@ def test_without_a_trusted_proxy_forwarded_headers_are_ignored(make_app):
 def test_production_cookies_are_secure_and_https_is_pinned(monkeypatch, tmp_path):
     monkeypatch.setenv("STOREFRONT_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("JWT_SECRET_KEY", "j" * 40)
     monkeypatch.delenv("SESSION_COOKIE_SECURE", raising=False)
     monkeypatch.setenv("STOREFRONT_INSTANCE_PATH", str(tmp_path))
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
@@ -101,3 +104,68 @@ def test_production_cookies_are_secure_and_https_is_pinned(monkeypatch, tmp_path
 
 def test_development_over_plain_http_sends_no_hsts(client):
     assert "Strict-Transport-Security" not in client.get("/healthz").headers
+
+
+def _currency_seen_from(tmp_path, code: str) -> str:
+    """Run ``code`` in a copy of the project whose ``.env`` says CURRENCY=USD."""
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    shutil.copytree(
+        root / "storefront", tmp_path / "storefront", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    shutil.copy(root / "wsgi.py", tmp_path / "wsgi.py")
+    (tmp_path / ".env").write_text("CURRENCY=USD\nDATABASE_URL=sqlite://\n")
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(tmp_path),
+        "STOREFRONT_INSTANCE_PATH": str(tmp_path / "instance"),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_the_application_factory_never_reads_a_dotenv_file(tmp_path):
+    seen = _currency_seen_from(
+        tmp_path,
+        "from storefront import create_app; "
+        "print(create_app({'SQLALCHEMY_DATABASE_URI': 'sqlite://'}).config['CURRENCY'])",
+    )
+    assert seen == "BDT"
+
+
+def test_the_entry_point_reads_the_dotenv_file(tmp_path):
+    assert _currency_seen_from(tmp_path, "import wsgi; print(wsgi.app.config['CURRENCY'])") == "USD"
+
+
+def test_production_refuses_to_start_without_a_separate_jwt_key(monkeypatch, tmp_path):
+    monkeypatch.setenv("STOREFRONT_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("STOREFRONT_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.delenv("JWT_SECRET_KEY", raising=False)
+    with pytest.raises(ConfigError, match="JWT_SECRET_KEY"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    monkeypatch.setenv("JWT_SECRET_KEY", "s" * 40)
+    with pytest.raises(ConfigError, match="differ"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+def test_development_generates_a_jwt_key_of_its_own(monkeypatch, tmp_path):
+    for name in ("STOREFRONT_ENV", "FLASK_ENV", "SECRET_KEY", "JWT_SECRET_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("STOREFRONT_INSTANCE_PATH", str(tmp_path))
+    config = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).config
+    assert len(config["JWT_SECRET_KEY"]) >= 32
+    assert config["JWT_SECRET_KEY"] != config["SECRET_KEY"]
+    assert (tmp_path / "jwt_secret_key").read_text().strip() == config["JWT_SECRET_KEY"]
