@@ -6,14 +6,14 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-postgres lint format bench clean install
+.PHONY: run test test-postgres lint format bench clean install lock
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 
 $(VENV)/.installed: $(BIN)/activate requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $@
 
 install: $(VENV)/.installed
@@ -46,5 +46,15 @@ format: install
 bench: install
 	$(BIN)/python -m bench.checkout
 
+## lock: regenerate requirements.txt and requirements-dev.txt (pinned, with hashes)
+## from requirements.in and requirements-dev.in, with pip-tools in a venv of its own
+LOCK := pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links
+lock:
+	test -x .lock-tools/bin/pip-compile || \
+		($(PYTHON) -m venv .lock-tools && .lock-tools/bin/pip install --quiet pip-tools==7.6.2)
+	.lock-tools/bin/$(LOCK) --output-file requirements.txt requirements.in
+	.lock-tools/bin/$(LOCK) --output-file requirements-dev.txt requirements-dev.in
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) .lock-tools .pytest_cache .ruff_cache test-artifacts
