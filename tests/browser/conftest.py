@@ -85,7 +85,9 @@ def live_server(live_app):
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
+    # A bound on a hang, not a speed target: on two busy cores a page can take
+    # several seconds, and expect() still polls until it is true.
+    context.set_default_timeout(30_000)
     page = context.new_page()
     yield page
     context.close()
