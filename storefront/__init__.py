@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from . import config as config_module
+from .requests import register_request_rules, upload_limit, wants_api
 
 ROOT = Path(__file__).resolve().parent.parent
 # Ids are PostgreSQL ``integer`` columns (and SQLite's are 64-bit): a bigger
@@ -67,7 +68,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_mapping(config_module.from_environment(app.instance_path))
     if config:
         app.config.update(config)
-    app.config.setdefault("MAX_CONTENT_LENGTH", app.config["MAX_IMAGE_BYTES"] + 256 * 1024)
+    # Flask's defaults hold MAX_CONTENT_LENGTH (None): set it unless a caller did.
+    # It is the cap for uploads; storefront/requests.py lowers it for other bodies.
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        app.config["MAX_CONTENT_LENGTH"] = upload_limit(app.config)
     # The remember-me cookie is a credential as much as the session cookie is.
     app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config.get("SESSION_COOKIE_SECURE", False))
     app.url_map.converters["int"] = StoredIntConverter
@@ -78,6 +82,8 @@ def create_app(config: dict | None = None) -> Flask:
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
+    # First: body limits and page input checks run before any extension reads the body.
+    register_request_rules(app)
     register_extensions(app)
     register_blueprints(app)
     register_errors(app)
@@ -117,8 +123,6 @@ def register_extensions(app: Flask) -> None:
         from flask import flash, redirect, request
         from flask_login import login_url
         from werkzeug.exceptions import HTTPException, Unauthorized
-
-        from .errors import wants_api
 
         if wants_api():
             raise Unauthorized()

@@ -113,6 +113,8 @@ def from_environment(instance_path: str) -> dict:
         "REFRESH_TOKEN_EXPIRE_DAYS": _int("REFRESH_TOKEN_EXPIRE_DAYS", 7),
         "MEDIA_ROOT": os.environ.get("MEDIA_ROOT") or str(Path(instance_path) / "media"),
         "MAX_IMAGE_BYTES": _int("MAX_IMAGE_BYTES", 5 * 1024 * 1024),
+        # The largest request body other than an upload (JSON, a page's form).
+        "MAX_REQUEST_BYTES": _int("MAX_REQUEST_BYTES", 1024 * 1024),
         "CORS_ORIGINS": [
             o.strip() for o in os.environ.get("CORS_ORIGINS", "").split(",") if o.strip()
         ],

@@ -3,48 +3,28 @@
 from __future__ import annotations
 
 import logging
-import re
-import uuid
 
-from flask import Flask, g, make_response, render_template, request
+from flask import Flask, make_response, render_template
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from .api.errors import problem_from_domain_error, problem_from_http_exception
+from .extensions import db
+from .requests import request_id, wants_api
 from .services.errors import TooManyAttempts
 
 log = logging.getLogger(__name__)
-
-
-def wants_api(req=None) -> bool:
-    req = req or request
-    return req.path == "/api" or req.path.startswith("/api/")
-
-
-# A proxy's request id is kept if it looks like one; anything else (markup,
-# spaces, kilobytes of text) would be echoed into pages, problems and logs.
-_CLIENT_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
-
-
-def request_id() -> str:
-    if "request_id" not in g:
-        given = request.headers.get("X-Request-ID", "")
-        g.request_id = given if _CLIENT_REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
-    return g.request_id
 
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def handle_http(exc: HTTPException):
         if wants_api():
-            from .api.errors import problem_from_http_exception
-
             return problem_from_http_exception(exc)
         return _html_error(exc.code or 500, exc)
 
     @app.errorhandler(TooManyAttempts)
     def handle_too_many_attempts(exc: TooManyAttempts):
         if wants_api():
-            from .api.errors import problem_from_domain_error
-
             return problem_from_domain_error(exc)
         minutes = max(1, -(-exc.retry_after // 60))
         body = render_template(
@@ -54,14 +34,10 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):
-        from .extensions import db
-
         db.session.rollback()
         rid = request_id()
         log.exception("unhandled error (request id %s)", rid)
         if wants_api():
-            from .api.errors import problem_from_http_exception
-
             response = problem_from_http_exception(InternalServerError())
         else:
             response = _html_error(500, InternalServerError())

@@ -13,8 +13,11 @@ from flask import Flask
 from flask_smorest import Api
 from flask_smorest import Blueprint as SmorestBlueprint
 from flask_smorest.utils import prepare_response
+from webargs import core as webargs_core
+from webargs.flaskparser import FlaskParser, abort, is_json_request
 
 from .. import StoredIntConverter
+from ..requests import MalformedJSON, read_json
 from .errors import PROBLEM_MIMETYPE, install_error_handlers
 from .schemas import MAX_ID, ProblemSchema
 from .security import BEARER, OAUTH2, check_media_type
@@ -40,6 +43,12 @@ field in `errors: [{field, message}]`; a field-less body error names `body`.
 
 - Unknown fields in a JSON body are refused (422): a misspelt field should not
   be silently ignored. Unknown query parameters are ignored.
+- A JSON body may have at most `MAX_REQUEST_BYTES` (default 1 MiB) and an
+  upload `MAX_IMAGE_BYTES` plus 256 KiB; more is 413, also when the body is
+  streamed without a `Content-Length`. JSON nested deeper than the parser
+  follows, or holding a number longer than 100 characters, is 400.
+- A money amount sent as a JSON number is judged by its text, as a string is:
+  `12.5` is 12.50; `0.1e1`, `1e-400` and `12.501` are 422.
 - A body sent with another media type than the operation documents is 415
   (with an `Accept` header); an operation sent no body at all reads it as `{}`.
 - Ids in paths are 1 to 2147483647; anything else is 404 (no such resource).
@@ -71,8 +80,24 @@ class IdConverter(StoredIntConverter):
         super().__init__(map, min=1, max=MAX_ID)
 
 
+class StoreParser(FlaskParser):
+    """webargs reading JSON bodies with ``read_json``: numbers exactly, bad bodies cheaply 400."""
+
+    def _raw_load_json(self, req):
+        if not is_json_request(req):
+            return webargs_core.missing
+        return read_json(req.get_data(cache=True))
+
+    def _handle_invalid_json_error(self, error, req, *args, **kwargs):
+        if isinstance(error, MalformedJSON):
+            abort(400, exc=error, messages={"json": [error.msg]})
+        super()._handle_invalid_json_error(error, req, *args, **kwargs)
+
+
 class ApiBlueprint(SmorestBlueprint):
     """A resource's blueprint: its OpenAPI tag is a readable name, not the endpoint prefix."""
+
+    ARGUMENTS_PARSER = StoreParser()
 
     def __init__(self, name: str, import_name: str, *, tag: str, **kwargs):
         super().__init__(name, import_name, **kwargs)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import request
-from flask_smorest import Blueprint
 
 from .. import ratelimit
 from ..services import accounts, tokens
@@ -72,7 +71,7 @@ def register(args):
 
 def _login_credentials() -> tuple[str, str]:
     """Email and password from a JSON body or an OAuth2 password-grant form."""
-    parser = Blueprint.ARGUMENTS_PARSER
+    parser = ApiBlueprint.ARGUMENTS_PARSER
     if request.mimetype == FORM:
         form = parser.parse(OAuth2PasswordFormSchema(), request, location="form")
         return form["username"], form["password"]

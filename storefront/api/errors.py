@@ -15,6 +15,7 @@ from http import HTTPStatus
 from flask import Blueprint, jsonify
 from werkzeug.exceptions import HTTPException
 
+from ..requests import request_id
 from ..services import errors as domain
 from ..services.images import ImageTooLarge
 
@@ -63,12 +64,6 @@ def _snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
-def _request_id() -> str:
-    from ..errors import request_id
-
-    return request_id()
-
-
 def problem(
     status: int,
     detail: str = "",
@@ -78,7 +73,7 @@ def problem(
     **extra,
 ):
     """A problem+json response."""
-    rid = _request_id()
+    rid = request_id()
     body = {
         "type": "about:blank",
         "title": _phrase(status),

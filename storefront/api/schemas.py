@@ -13,7 +13,9 @@ from decimal import Decimal
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from ..models import ORDER_STATUSES, ROLES
+from ..requests import JsonNumber, unstorable_text
 from ..services.catalog import MAX_NAME, MAX_STOCK
+from ..services.errors import ValidationError as DomainValidationError
 from ..services.money import MAX_AMOUNT, format_money, parse_money
 from ..services.orders import MAX_ADDRESS, MAX_KEY, MAX_NOTE
 
@@ -32,12 +34,9 @@ class Text(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
-        if "\x00" in text:
-            raise ValidationError("Must not contain NUL characters.")
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:
-            raise ValidationError("Must be valid Unicode text.")
+        reason = unstorable_text(text)
+        if reason:
+            raise ValidationError(reason)
         return text
 
 
@@ -51,11 +50,15 @@ class StrictBoolean(fields.Boolean):
 
 
 class MoneyInput(fields.Field):
-    """A price in a request: a number or a string with at most two decimals, no sign."""
+    """A price in a request: a number or a string with at most two decimals, no sign.
+
+    A JSON number is judged by the text it was sent as, like a string: ``0.1e1``
+    and ``12.50000000000000000001`` are refused, not read as 1.00 and 12.50.
+    """
 
     def _deserialize(self, value, attr, data, **kwargs):
-        from ..services.errors import ValidationError as DomainValidationError
-
+        if isinstance(value, JsonNumber):
+            value = value.text
         try:
             return parse_money(value, field=attr or "price")
         except DomainValidationError as exc:
