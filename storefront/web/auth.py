@@ -99,5 +99,8 @@ def logout():
 def logout_confirmed():
     logout_user()
     session.clear()
+    # Flask-Login deletes the remember-me cookie on a mark in the session that
+    # clear() just removed: set it again, or the cookie logs the next person in.
+    session["_remember"] = "clear"
     flash("You are logged out. See you soon!", "success")
     return redirect(url_for("shop.home"), code=303)

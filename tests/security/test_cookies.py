@@ -24,3 +24,24 @@ def test_the_remember_me_cookie_is_secure_when_the_session_cookie_is(make_app, c
         assert "HttpOnly" in cookies[name]
         assert "SameSite=Lax" in cookies[name]
         assert ("; Secure" in cookies[name]) is secure, cookies[name]
+
+
+def test_logout_deletes_the_remember_me_cookie(client, customer):
+    response = client.post(
+        "/login", data={"email": customer.email, "password": CUSTOMER_PASSWORD, "remember": "y"}
+    )
+    assert "remember_token" in _cookies(response)
+    assert client.get_cookie("remember_token") is not None
+
+    response = client.post("/logout")
+
+    assert response.status_code == 303
+    deletion = _cookies(response)["remember_token"]
+    assert "remember_token=;" in deletion and "Expires=Thu, 01 Jan 1970" in deletion
+    assert client.get_cookie("remember_token") is None
+    # The browser is closed (its session cookie gone) and opened by the next person:
+    # whatever cookie is left does not log anyone in.
+    client.delete_cookie("session")
+    response = client.get("/account")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert "Log in" in client.get("/").get_data(as_text=True)
