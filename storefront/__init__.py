@@ -160,10 +160,14 @@ def register_blueprints(app: Flask) -> None:
     from .api import register_api
     from .health import bp as health_bp
     from .media import bp as media_bp
+    from .media import init_media_urls
+    from .urls import init_public_urls
     from .web import register_web
 
     app.register_blueprint(health_bp)
     app.register_blueprint(media_bp)
+    init_media_urls(app)
+    init_public_urls(app)
     register_api(app)
     register_web(app)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 class ConfigError(RuntimeError):
@@ -88,6 +89,25 @@ def _timezone(name: str) -> str:
     return name
 
 
+def public_base_url(value: str | None) -> str | None:
+    """``PUBLIC_BASE_URL`` as an origin (and optional path) without a trailing slash, or None."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.username
+        or parts.query
+        or parts.fragment
+    ):
+        raise ConfigError(
+            f"PUBLIC_BASE_URL={value!r} must be the shop's address, such as https://shop.example.com"
+        )
+    return value.rstrip("/")
+
+
 def from_environment(instance_path: str) -> dict:
     """Every setting the store reads, with its default."""
     production = is_production()
@@ -111,6 +131,9 @@ def from_environment(instance_path: str) -> dict:
         "SHOP_TIMEZONE": _timezone(os.environ.get("SHOP_TIMEZONE") or "UTC"),
         "ACCESS_TOKEN_EXPIRE_MINUTES": _int("ACCESS_TOKEN_EXPIRE_MINUTES", 30),
         "REFRESH_TOKEN_EXPIRE_DAYS": _int("REFRESH_TOKEN_EXPIRE_DAYS", 7),
+        # Where the shop is reached: absolute URLs we hand out start with it, never
+        # with the Host a request claims. Unset, the API's image URLs are site-relative.
+        "PUBLIC_BASE_URL": public_base_url(os.environ.get("PUBLIC_BASE_URL")),
         "MEDIA_ROOT": os.environ.get("MEDIA_ROOT") or str(Path(instance_path) / "media"),
         "MAX_IMAGE_BYTES": _int("MAX_IMAGE_BYTES", 5 * 1024 * 1024),
         # The largest request body other than an upload (JSON, a page's form).

@@ -54,7 +54,9 @@ field in `errors: [{field, message}]`; a field-less body error names `body`.
 - Ids in paths are 1 to 2147483647; anything else is 404 (no such resource).
 - `page` is 1 to 2147483647; `per_page` 1 to 100 (outside: 422).
 - Timestamps are given to the second.
-- `image_url` and `thumbnail_url` are absolute URLs.
+- `image_url` and `thumbnail_url` are absolute URLs under the shop's configured
+  public address (`PUBLIC_BASE_URL`), or site-relative (`/media/...`) where
+  none is configured; never built from the request's `Host`.
 - `POST /api/orders` answers 201 with a `Location` header when it places an
   order, and 200 with the same order when an `Idempotency-Key` replays one.
 - `POST /api/products` answers 201 with a `Location` header.

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
+from ..media import image_urls
 from ..models import ORDER_STATUSES, ROLES
 from ..requests import JsonNumber, unstorable_text
 from ..services.catalog import MAX_NAME, MAX_STOCK
@@ -368,9 +369,15 @@ class CategorySchema(OutputSchema):
 
 
 def _image_urls(product):
-    from ..media import image_urls
+    return image_urls(product, public=True)
 
-    return image_urls(product, external=True)
+
+IMAGE_URL = {
+    "type": "string",
+    "format": "uri-reference",
+    "description": "Under PUBLIC_BASE_URL when the shop sets it, else site-relative "
+    "(`/media/...`); null without an image.",
+}
 
 
 class ProductSchema(OutputSchema):
@@ -386,15 +393,11 @@ class ProductSchema(OutputSchema):
         allow_none=True,
         metadata={"type": "string", "example": "Home & Kitchen"},
     )
-    image_url = fields.Function(
-        lambda p: _image_urls(p)[0],
-        allow_none=True,
-        metadata={"type": "string", "format": "uri", "description": "Absolute URL, or null."},
-    )
+    image_url = fields.Function(lambda p: _image_urls(p)[0], allow_none=True, metadata=IMAGE_URL)
     thumbnail_url = fields.Function(
         lambda p: _image_urls(p)[1],
         allow_none=True,
-        metadata={"type": "string", "format": "uri", "description": "At most 400x400, or null."},
+        metadata={**IMAGE_URL, "description": "At most 400x400. " + IMAGE_URL["description"]},
     )
     is_active = fields.Boolean(metadata={"description": "false once archived."})
     created_at = timestamp()
@@ -522,11 +525,9 @@ class CartProductSchema(OutputSchema):
     name = fields.String()
     price = money_out()
     stock_quantity = fields.Integer()
-    image_url = fields.Function(
-        lambda p: _image_urls(p)[0], allow_none=True, metadata={"type": "string", "format": "uri"}
-    )
+    image_url = fields.Function(lambda p: _image_urls(p)[0], allow_none=True, metadata=IMAGE_URL)
     thumbnail_url = fields.Function(
-        lambda p: _image_urls(p)[1], allow_none=True, metadata={"type": "string", "format": "uri"}
+        lambda p: _image_urls(p)[1], allow_none=True, metadata=IMAGE_URL
     )
 
 

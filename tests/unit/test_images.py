@@ -394,10 +394,13 @@ def test_media_does_not_escape_media_root(client, media_root, tmp_path, url):
     assert b"TOP-SECRET" not in response.data
 
 
-def test_image_urls_point_at_the_media_route(app):
-    with app.test_request_context():
-        assert image_urls(SimpleNamespace(image_path="products/ab.jpg")) == (
-            "/media/products/ab.jpg",
-            "/media/products/ab_thumb.jpg",
+def test_image_urls_point_at_the_media_route(app, make_app):
+    pictured = SimpleNamespace(image_path="products/ab.jpg")
+    assert image_urls(pictured) == ("/media/products/ab.jpg", "/media/products/ab_thumb.jpg")
+    assert image_urls(pictured, public=True) == image_urls(pictured)  # no PUBLIC_BASE_URL
+    assert image_urls(SimpleNamespace(image_path=None)) == (None, None)
+    with make_app(PUBLIC_BASE_URL="https://shop.example.com").app_context():
+        assert (
+            image_urls(pictured, public=True)[0] == "https://shop.example.com/media/products/ab.jpg"
         )
-        assert image_urls(SimpleNamespace(image_path=None)) == (None, None)
+        assert image_urls(pictured) == ("/media/products/ab.jpg", "/media/products/ab_thumb.jpg")
