@@ -7,8 +7,10 @@ with a database error; SQLite's driver refuses anything past 2**63 - 1.
 import re
 
 import pytest
+from sqlalchemy import text
 from werkzeug.routing import IntegerConverter
 
+from storefront.extensions import db
 from storefront.services import cart
 from storefront.services.errors import NotFound
 from tests.conftest import ADMIN_PASSWORD, CUSTOMER_PASSWORD
@@ -44,10 +46,36 @@ def test_every_integer_route_answers_404_for_an_id_no_column_can_hold(app, clien
             assert response.status_code == 404, (method, url, response.status_code)
 
 
-def test_the_largest_id_a_column_holds_still_routes(client, admin):
+def _renumber(table: str, old_id: int, new_id: int) -> None:
+    """Give a row nothing refers to yet the id a test needs."""
+    db.session.execute(
+        text(f"UPDATE {table} SET id = :new WHERE id = :old"), {"new": new_id, "old": old_id}
+    )
+    db.session.commit()
+
+
+def test_the_largest_id_a_column_holds_still_routes(client, admin, make_product, make_user):
+    # A refusal of 2**31-1 by the route would be a 404 too: only a page showing
+    # the row proves the number routed.
+    largest = 2**31 - 1
+    product = make_product(name="Last Of Its Kind", stock=0, category=None)
+    slug = product.slug
+    _renumber("products", product.id, largest)
+    _renumber("users", make_user(email="last-one@example.com").id, largest)
     client.post("/login", data={"email": admin.email, "password": ADMIN_PASSWORD})
-    assert client.get(f"/admin/users/{2**31 - 1}").status_code == 404
-    assert client.get(f"/products/{2**31 - 1}-x").status_code == 404
+
+    page = client.get(f"/products/{largest}-{slug}")
+    assert page.status_code == 200 and "Last Of Its Kind" in page.get_data(as_text=True)
+    assert (
+        client.get(f"/products/{largest}")
+        .headers["Location"]
+        .endswith(f"/products/{largest}-{slug}")
+    )
+    edit = client.get(f"/admin/products/{largest}/edit")
+    assert edit.status_code == 200 and "Last Of Its Kind" in edit.get_data(as_text=True)
+    user = client.get(f"/admin/users/{largest}")
+    assert user.status_code == 200 and "last-one@example.com" in user.get_data(as_text=True)
+    assert client.get(f"/api/products/{largest}").get_json()["name"] == "Last Of Its Kind"
 
 
 @pytest.mark.parametrize("number", TOO_BIG)
