@@ -222,8 +222,23 @@ def check_page_input() -> None:
             abort(404)
 
 
+# --- what the server refused before the app saw it ----------------------------
+
+# Set by storefront/server.py in gunicorn's workers (a client cannot: headers
+# arrive as HTTP_* keys): (status, reason) of a request gunicorn refused.
+SERVER_REFUSAL = "storefront.server_refusal"
+
+
+def answer_server_refusal() -> None:
+    """``before_request``, first: answer a refusal of gunicorn's like any other error."""
+    refusal = request.environ.get(SERVER_REFUSAL)
+    if refusal:
+        abort(refusal[0])
+
+
 def register_request_rules(app: Flask) -> None:
     """Install the rules above; call before any extension that reads the body."""
     app.request_class = StoreRequest
+    app.before_request(answer_server_refusal)
     app.before_request(limit_request_body)
     app.before_request(check_page_input)
