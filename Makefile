@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-postgres lint format bench clean install lock
+.PHONY: run test test-postgres lint format bench bench-checkout clean install lock
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -42,8 +42,14 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## bench: checkout throughput (not part of the tests; see bench/README.md)
+## bench: the store under wrk beside a bare Flask ceiling, PostgreSQL and SQLite at
+## 1k/10k/100k products; appends to docs/performance.md (BENCH_QUICK=1: a fast pass;
+## BENCH_LABEL names the run). Not part of the tests; see bench/README.md
 bench: install
+	$(BIN)/python -m bench.web --label "$${BENCH_LABEL:-make bench}"
+
+## bench-checkout: checkout throughput in one process (see bench/README.md)
+bench-checkout: install
 	$(BIN)/python -m bench.checkout
 
 ## lock: regenerate requirements.txt and requirements-dev.txt (pinned, with hashes)
