@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-postgres lint format bench bench-checkout clean install lock
+.PHONY: run test test-postgres test-faults lint format bench bench-checkout clean install lock
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -33,6 +33,11 @@ test: install
 test-postgres: install
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/postgres} \
 		$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## test-faults: the store on gunicorn with a PostgreSQL and a Redis of its own, frozen,
+## stopped and restarted under shoppers, a worker killed mid-checkout (tests/faults)
+test-faults: install
+	STOREFRONT_FAULT_TESTS=1 $(BIN)/python -m pytest tests/faults $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -157,5 +157,13 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_COOKIE_SECURE": _bool(os.environ.get("SESSION_COOKIE_SECURE"), production),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Bounds on a database that stops answering (storefront/db_setup.py), in seconds.
+        "DATABASE_CONNECT_TIMEOUT": _float("DATABASE_CONNECT_TIMEOUT", 3),
+        "DATABASE_STATEMENT_TIMEOUT": _float("DATABASE_STATEMENT_TIMEOUT", 5),
+        "DATABASE_POOL_TIMEOUT": _float("DATABASE_POOL_TIMEOUT", 5),
+        "DATABASE_KEEPALIVES_IDLE": _int("DATABASE_KEEPALIVES_IDLE", 30),
+        "DATABASE_KEEPALIVES_INTERVAL": _int("DATABASE_KEEPALIVES_INTERVAL", 10),
+        "DATABASE_KEEPALIVES_COUNT": _int("DATABASE_KEEPALIVES_COUNT", 3),
+        # /readyz gives the database this long to answer its SELECT 1.
+        "READINESS_TIMEOUT": _float("READINESS_TIMEOUT", 2),
     }

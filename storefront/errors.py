@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, make_response, render_template
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy import exc as sa_exc
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
-from .api.errors import problem_from_domain_error, problem_from_http_exception
+from .api.errors import problem, problem_from_domain_error, problem_from_http_exception
 from .extensions import db
 from .requests import request_id, wants_api
 from .services.errors import TooManyAttempts
@@ -32,9 +33,35 @@ def register_error_handlers(app: Flask) -> None:
         )
         return body, 429, {"Retry-After": str(exc.retry_after)}
 
+    @app.errorhandler(sa_exc.OperationalError)
+    @app.errorhandler(sa_exc.TimeoutError)
+    def handle_database_unavailable(exc: Exception):
+        """The database did not answer in time, refused us, or went away: try again soon.
+
+        (``OperationalError`` is the driver's word for "the database, not your
+        request": lost connection, statement timeout, SQLite's busy lock;
+        ``TimeoutError`` is a full pool.) Nothing was written: the transaction
+        rolled back with the connection.
+        """
+        _rollback_quietly()
+        rid = request_id()
+        log.error("database unavailable (request id %s): %s", rid, exc.__class__.__name__)
+        if wants_api():
+            response = problem(
+                503,
+                "The store could not reach its database in time; nothing was changed. "
+                "Try again in a few seconds.",
+                code="database_unavailable",
+            )
+        else:
+            response = _html_error(503, ServiceUnavailable())
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        response.headers["X-Request-ID"] = rid
+        return response
+
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):
-        db.session.rollback()
+        _rollback_quietly()
         rid = request_id()
         log.exception("unhandled error (request id %s)", rid)
         if wants_api():
@@ -45,8 +72,18 @@ def register_error_handlers(app: Flask) -> None:
         return response
 
 
+RETRY_AFTER_SECONDS = 5
+
+
+def _rollback_quietly() -> None:
+    try:
+        db.session.rollback()
+    except Exception:  # the connection may be the thing that failed
+        log.warning("rollback after an error failed too", exc_info=True)
+
+
 def _html_error(code: int, exc: HTTPException):
-    template = f"errors/{code}.html" if code in (403, 404, 500) else "errors/generic.html"
+    template = f"errors/{code}.html" if code in (403, 404, 500, 503) else "errors/generic.html"
     body = render_template(template, code=code, error=exc, request_id=request_id())
     response = make_response(body, code)
     if code == 405 and getattr(exc, "valid_methods", None):

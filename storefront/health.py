@@ -6,10 +6,11 @@ database does not answer (within its own short bound, see ``db_setup``), and
 is away, since logins then go on with per-process counters.
 """
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 
 from . import ratelimit
+from .db_setup import bounded
 from .extensions import db
 
 bp = Blueprint("health", __name__)
@@ -29,8 +30,9 @@ def readyz():
         if limits != "ok":
             body["status"] = "degraded"
     try:
-        db.session.execute(text("SELECT 1"))
-        db.session.rollback()
+        with bounded(current_app.config["READINESS_TIMEOUT"]):
+            db.session.execute(text("SELECT 1"))
+            db.session.rollback()
     except Exception:  # any failure to reach the database means "not ready"
         db.session.rollback()
         body.update(status="unavailable", database="unreachable")

@@ -50,6 +50,7 @@ CODE_BY_STATUS = {
     429: "too_many_requests",
     431: "request_header_fields_too_large",
     500: "internal_error",
+    503: "service_unavailable",
 }
 
 INTERNAL_DETAIL = "An unexpected error occurred. Quote the request id if you report it."
