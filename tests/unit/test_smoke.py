@@ -56,7 +56,9 @@ def test_pages_carry_a_content_security_policy_without_unsafe_inline(client):
     csp = response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp
     assert "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
 
 
 def test_an_unknown_shop_time_zone_stops_start_up_with_a_clear_message(monkeypatch, tmp_path):
