@@ -18,12 +18,15 @@ $(VENV)/.installed: $(BIN)/activate requirements.txt requirements-dev.txt
 
 install: $(VENV)/.installed
 
-## run: the store with demo data at http://127.0.0.1:5000
+## run: the store with demo data at http://127.0.0.1:5000, and the mail worker beside it
+## (mail goes to instance/mail/*.eml unless MAIL_SERVER is set)
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 	$(FLASK) demo-admin
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@# The mail worker runs beside the server and stops with it (see README, "Mail").
+	$(FLASK) deliver-email & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(FLASK) run --host $(HOST) --port $(PORT)
 
 ## test: the whole suite (SQLite unless TEST_DATABASE_URL names PostgreSQL)
 test: install

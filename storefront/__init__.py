@@ -93,7 +93,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from . import ratelimit
+    from . import mail, ratelimit
     from .db_setup import configure_engine, engine_options
     from .extensions import csrf, db, login_manager, migrate
 
@@ -106,6 +106,7 @@ def register_extensions(app: Flask) -> None:
     )
     csrf.init_app(app)
     ratelimit.init_app(app)
+    mail.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"

@@ -66,6 +66,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(check_stock_command)
     app.cli.add_command(demo_admin_command)
+    app.cli.add_command(deliver_email_command)
 
 
 @click.command("create-admin")
@@ -162,3 +163,54 @@ def demo_admin_command() -> None:
         click.echo(f"Demo admin: {DEMO_ADMIN_EMAIL} (its password was set elsewhere).")
         return
     click.echo(f"Demo admin: {DEMO_ADMIN_EMAIL} / {password}")
+
+
+@click.command("deliver-email")
+@click.option("--once", is_flag=True, help="Send what is due now, then exit.")
+def deliver_email_command(once: bool) -> None:
+    """Deliver the outbox: runs until stopped (SIGTERM or Ctrl-C ends it between messages).
+
+    Any number of these may run, on any number of hosts: each message is
+    claimed by one of them (see storefront/services/outbox.py).
+    """
+    import signal
+    import threading
+
+    from flask import current_app
+
+    from . import mail
+    from .services import outbox
+
+    stop = threading.Event()
+
+    def request_stop(_signum, _frame):
+        stop.set()
+
+    previous = signal.signal(signal.SIGTERM, request_stop)
+
+    def tell(envelope, outcome, detail):
+        if outcome == "sent":
+            click.echo(f"mail {envelope.id} to {envelope.to_address}: sent to {detail}")
+        else:
+            click.echo(
+                f"mail {envelope.id} to {envelope.to_address}: {outcome}: {detail}", err=True
+            )
+
+    click.echo(f"Delivering mail to {mail.describe_transport()}.")
+    poll = float(current_app.config.get("MAIL_POLL_SECONDS", 2.0))
+    try:
+        while not stop.is_set():
+            report = outbox.deliver_due(should_stop=stop.is_set, on_outcome=tell)
+            db.session.remove()
+            if once:
+                click.echo(
+                    f"Sent {report.sent}; {report.retrying} will be retried; "
+                    f"{report.failed} failed for good."
+                )
+                break
+            if report.tried == 0:
+                stop.wait(poll)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)

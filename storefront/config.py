@@ -166,4 +166,37 @@ def from_environment(instance_path: str) -> dict:
         "DATABASE_KEEPALIVES_COUNT": _int("DATABASE_KEEPALIVES_COUNT", 3),
         # /readyz gives the database this long to answer its SELECT 1.
         "READINESS_TIMEOUT": _float("READINESS_TIMEOUT", 2),
+        **mail_settings(instance_path),
+    }
+
+
+def mail_settings(instance_path: str) -> dict:
+    """Outgoing mail: Flask-Mailman's names for the SMTP server, ours for the outbox.
+
+    Without ``MAIL_SERVER`` nothing goes over SMTP: each message is written to
+    ``MAIL_FILE_PATH`` (``instance/mail/``) as an ``.eml`` file to open in a mail
+    reader. The worker (``flask deliver-email``) retries a failed delivery after
+    ``MAIL_RETRY_BASE_SECONDS``, doubling each time up to ``MAIL_RETRY_CAP_SECONDS``,
+    and gives up (the row is ``failed``, shown to admins) after ``MAIL_MAX_ATTEMPTS``.
+    """
+    server = (os.environ.get("MAIL_SERVER") or "").strip() or None
+    return {
+        "MAIL_SERVER": server,
+        "MAIL_PORT": _int("MAIL_PORT", 25),
+        "MAIL_USE_TLS": _bool(os.environ.get("MAIL_USE_TLS"), False),
+        "MAIL_USE_SSL": _bool(os.environ.get("MAIL_USE_SSL"), False),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER")
+        or "Storefront <shop@localhost>",
+        # Seconds an SMTP connection may take to answer before the try counts as failed.
+        "MAIL_TIMEOUT": _float("MAIL_TIMEOUT", 30.0),
+        "MAIL_FILE_PATH": os.environ.get("MAIL_FILE_PATH") or str(Path(instance_path) / "mail"),
+        "MAIL_MAX_ATTEMPTS": _int("MAIL_MAX_ATTEMPTS", 8),
+        "MAIL_RETRY_BASE_SECONDS": _float("MAIL_RETRY_BASE_SECONDS", 30.0),
+        "MAIL_RETRY_CAP_SECONDS": _float("MAIL_RETRY_CAP_SECONDS", 3600.0),
+        # A claimed message not marked sent by then (its worker died) is claimed again.
+        "MAIL_CLAIM_SECONDS": _float("MAIL_CLAIM_SECONDS", 300.0),
+        # How often an idle worker looks for new mail.
+        "MAIL_POLL_SECONDS": _float("MAIL_POLL_SECONDS", 2.0),
     }

@@ -29,6 +29,15 @@ for _name in (
     "JWT_SECRET_KEY",
     "RATELIMIT_STORAGE_URI",
     "CORS_ORIGINS",
+    "MAIL_SERVER",
+    "MAIL_PORT",
+    "MAIL_USERNAME",
+    "MAIL_PASSWORD",
+    "MAIL_USE_TLS",
+    "MAIL_USE_SSL",
+    "MAIL_DEFAULT_SENDER",
+    "MAIL_FILE_PATH",
+    "PUBLIC_BASE_URL",
 ):
     os.environ.pop(_name, None)
 
@@ -182,6 +191,20 @@ def app(make_app):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A real SMTP server the app sends to (``MAIL_SERVER``), stopped after the test."""
+    from storefront import mail
+
+    from .mailserver import SmtpServer
+
+    server = SmtpServer().start()
+    app.config.update(MAIL_SERVER=server.host, MAIL_PORT=server.port, MAIL_TIMEOUT=5.0)
+    mail.init_app(app)
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from .base import Base, utcnow
 from .cart import Cart, CartItem
 from .catalog import Category, Product
 from .inventory import MOVEMENT_REASONS, StockMovement
+from .mail import OUTBOX_STATUSES, OutboxMessage
 from .order import ORDER_STATUSES, Order, OrderItem, OrderStatusChange
 from .tokens import IdempotencyKey, RefreshToken, TokenFamily
 from .user import ROLES, User
@@ -19,6 +20,8 @@ __all__ = [
     "Order",
     "OrderItem",
     "OrderStatusChange",
+    "OUTBOX_STATUSES",
+    "OutboxMessage",
     "Product",
     "ROLES",
     "RefreshToken",

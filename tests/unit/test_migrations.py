@@ -20,3 +20,42 @@ def test_every_model_table_exists_after_upgrade(app):
     tables = set(inspect(db.engine).get_table_names())
     assert {t.name for t in Base.metadata.sorted_tables} <= tables
     assert "alembic_version" in tables
+
+
+def test_upgrading_a_database_that_holds_data_keeps_it_consistent(make_app, tmp_path):
+    """Data written at the previous head survives the upgrade, and check-stock passes."""
+    import os
+    from decimal import Decimal
+
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from tests.conftest import _create_postgres_database, _drop_postgres_database
+
+    requested = os.environ.get("TEST_DATABASE_URL", "")
+    if requested.startswith("postgresql"):
+        url = _create_postgres_database(requested)
+    else:
+        url = "sqlite:///" + str(tmp_path / "upgrade.db")
+    app = make_app(SQLALCHEMY_DATABASE_URI=url)
+    try:
+        with app.app_context():
+            upgrade(revision="0001")
+            from storefront.services import catalog
+
+            product = catalog.create_product(
+                name="Kept", price=Decimal("5.00"), stock_quantity=7, category="General"
+            )
+            upgrade()
+            assert db.session.scalar(text("SELECT stock_quantity FROM products")) == 7
+            assert db.session.scalar(text("SELECT count(*) FROM outbox_messages")) == 0
+            assert product.id == 1
+            db.session.remove()
+            result = app.test_cli_runner().invoke(args=["check-stock"])
+        assert result.exit_code == 0, result.output
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        if requested.startswith("postgresql"):
+            _drop_postgres_database(url)
