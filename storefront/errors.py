@@ -83,7 +83,12 @@ def _rollback_quietly() -> None:
 
 
 def _html_error(code: int, exc: HTTPException):
-    template = f"errors/{code}.html" if code in (403, 404, 500, 503) else "errors/generic.html"
+    if code in (500, 503):
+        template = "errors/500.html"  # ours to apologise for, shown without the database
+    elif code in (403, 404):
+        template = f"errors/{code}.html"
+    else:
+        template = "errors/generic.html"
     body = render_template(template, code=code, error=exc, request_id=request_id())
     response = make_response(body, code)
     if code == 405 and getattr(exc, "valid_methods", None):

@@ -46,6 +46,34 @@ def port_answers(port: int) -> bool:
         return s.connect_ex((HOST, port)) == 0
 
 
+def start_gunicorn(*args: str, port: int, env: dict[str, str], log: Path) -> subprocess.Popen:
+    """``gunicorn wsgi:app`` from the repository root, as in production (its gunicorn.conf.py).
+
+    ``--no-control-socket``: gunicorn's default control socket is shared machine-wide.
+    """
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    return subprocess.Popen(  # noqa: S603
+        [str(Path(sys.executable).with_name("gunicorn")), "--no-control-socket"]
+        + ["--bind", f"{HOST}:{port}", "--error-logfile", str(log), *args, "wsgi:app"],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def stop_process(process: subprocess.Popen, seconds: float = 30) -> None:
+    """SIGTERM, then SIGKILL if it has not gone after ``seconds``."""
+    process.terminate()
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def need(program: str) -> str:
     path = shutil.which(program)
     if path is None:

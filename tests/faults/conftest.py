@@ -17,7 +17,6 @@ exists.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -31,7 +30,15 @@ import pytest
 import requests
 from sqlalchemy import create_engine, text
 
-from tests.processes import HOST, free_port, need, postgres_cluster, wait_until
+from tests.processes import (
+    HOST,
+    free_port,
+    need,
+    postgres_cluster,
+    start_gunicorn,
+    stop_process,
+    wait_until,
+)
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BIN = Path(sys.executable).parent
@@ -185,23 +192,7 @@ def _new_database(cluster_url: str) -> str:
 
 
 def _start_gunicorn(env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
-    process = subprocess.Popen(  # noqa: S603
-        [
-            str(BIN / "gunicorn"),
-            "--no-control-socket",
-            "--workers",
-            str(WORKERS),
-            "--bind",
-            f"{HOST}:{port}",
-            "--error-logfile",
-            str(log),
-            "wsgi:app",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    process = start_gunicorn("--workers", str(WORKERS), port=port, env=env, log=log)
 
     def answers() -> bool:
         assert process.poll() is None, log.read_text()
@@ -251,9 +242,4 @@ def _store(cluster, tmp_path_factory, extra_env: dict[str, str]) -> Iterator[Sto
     try:
         yield store
     finally:
-        store.process.send_signal(signal.SIGTERM)
-        try:
-            store.process.wait(30)
-        except subprocess.TimeoutExpired:
-            store.process.kill()
-            store.process.wait()
+        stop_process(store.process)

@@ -10,14 +10,12 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-GUNICORN = Path(sys.executable).with_name("gunicorn")
+from tests.processes import start_gunicorn, stop_process
 
 
 def free_port() -> int:
@@ -84,14 +82,7 @@ def gunicorn(migrated_database, tmp_path_factory):
             "RATELIMIT_ENABLED": "false",
             "MEDIA_ROOT": str(tmp_path / "media"),
         }
-        process = subprocess.Popen(
-            [str(GUNICORN), "--no-control-socket", "--bind", f"127.0.0.1:{port}", *args]
-            + ["--error-logfile", str(log), "wsgi:app"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        process = start_gunicorn(*args, port=port, env=env, log=log)
         server = started[args] = Server(process, port, log)
         for _ in range(600):
             try:
@@ -106,9 +97,4 @@ def gunicorn(migrated_database, tmp_path_factory):
 
     yield start
     for server in started.values():
-        server.process.terminate()
-        try:
-            server.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.process.kill()
-            server.process.wait()
+        stop_process(server.process)
