@@ -150,6 +150,8 @@ def from_environment(instance_path: str) -> dict:
         or "30 per minute",
         "RATELIMIT_FAILED_LOGINS_PER_ACCOUNT": os.environ.get("RATELIMIT_FAILED_LOGINS_PER_ACCOUNT")
         or "10 per 15 minutes",
+        "RATELIMIT_PASSWORD_RESETS_PER_EMAIL": os.environ.get("RATELIMIT_PASSWORD_RESETS_PER_EMAIL")
+        or "5 per 15 minutes",
         "PROXY_FIX_HOPS": _int("PROXY_FIX_HOPS", 0),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -193,6 +195,8 @@ def mail_settings(instance_path: str) -> dict:
         "MAIL_TIMEOUT": _float("MAIL_TIMEOUT", 30.0),
         "MAIL_FILE_PATH": os.environ.get("MAIL_FILE_PATH") or str(Path(instance_path) / "mail"),
         "MAIL_MAX_ATTEMPTS": _int("MAIL_MAX_ATTEMPTS", 8),
+        # How long a password reset link works (seconds).
+        "PASSWORD_RESET_MAX_AGE": _int("PASSWORD_RESET_MAX_AGE", 3600),
         "MAIL_RETRY_BASE_SECONDS": _float("MAIL_RETRY_BASE_SECONDS", 30.0),
         "MAIL_RETRY_CAP_SECONDS": _float("MAIL_RETRY_CAP_SECONDS", 3600.0),
         # A claimed message not marked sent by then (its worker died) is claimed again.

@@ -62,6 +62,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_AUTH_PER_ADDRESS = "30 per minute"
 DEFAULT_FAILED_LOGINS_PER_ACCOUNT = "10 per 15 minutes"
+DEFAULT_PASSWORD_RESETS_PER_EMAIL = "5 per 15 minutes"  # noqa: S105 (a limit, not a password)
 DEFAULT_STORAGE_TIMEOUT = 0.5  # seconds: a login waits at most this for Redis
 STORAGE_RETRY_SECONDS = 5.0  # while the store is down, how often to try it again
 _EXTENSION = "storefront.ratelimit"
@@ -69,7 +70,13 @@ _NETWORK_SCHEMES = ("redis", "rediss", "redis+", "valkey")
 
 T = TypeVar("T")
 
-__all__ = ["TooManyAttempts", "count_auth_request", "limit_auth_requests", "password_guard"]
+__all__ = [
+    "TooManyAttempts",
+    "count_auth_request",
+    "count_password_reset",
+    "limit_auth_requests",
+    "password_guard",
+]
 
 
 class _Counters:
@@ -148,6 +155,9 @@ class _Limits:
         self.password_attempts = parse(
             config.get("RATELIMIT_FAILED_LOGINS_PER_ACCOUNT", DEFAULT_FAILED_LOGINS_PER_ACCOUNT)
         )
+        self.password_resets = parse(
+            config.get("RATELIMIT_PASSWORD_RESETS_PER_EMAIL", DEFAULT_PASSWORD_RESETS_PER_EMAIL)
+        )
 
     def hit(self, item: RateLimitItem, *identifiers: str) -> int | None:
         """Count one; ``None`` if there was room, else the seconds until there is."""
@@ -206,6 +216,21 @@ def count_auth_request() -> None:
     if wait is not None:
         raise TooManyAttempts(
             wait, "Too many login or registration attempts from your address. Try again later."
+        )
+
+
+def count_password_reset(email: str | None) -> None:
+    """Count a password-reset request for this email (known or not: the same
+    counter, so a 429 tells nothing about accounts); ``TooManyAttempts`` once over
+    ``RATELIMIT_PASSWORD_RESETS_PER_EMAIL``. Views count the address first
+    (``count_auth_request``), as for a login."""
+    limits = _limits()
+    if limits is None or not email:
+        return
+    wait = limits.hit(limits.password_resets, "password-reset", _account_key(email))
+    if wait is not None:
+        raise TooManyAttempts(
+            wait, "Too many password reset requests for this email. Try again later."
         )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import request
+from flask import Response, request
 
 from .. import ratelimit
 from ..services import accounts, tokens
@@ -12,6 +12,8 @@ from .schemas import (
     LoginSchema,
     LogoutSchema,
     OAuth2PasswordFormSchema,
+    PasswordResetConfirmSchema,
+    PasswordResetRequestSchema,
     RefreshSchema,
     RegisterSchema,
     TokenPairSchema,
@@ -142,4 +144,43 @@ def logout(args):
     body has its session revoked too, if it is yours.
     """
     tokens.logout(current_user().id, current_fid(), args.get("refresh_token"))
+    return None
+
+
+@blp.route("/password-reset", methods=["POST"])
+@ratelimit.limit_auth_requests
+@blp.arguments(PasswordResetRequestSchema, example={"email": "asha@example.com"})
+@blp.response(202, description="Accepted; the body is empty.")
+@blp.alt_response(422, response="UNPROCESSABLE_ENTITY", description="Not an email address.")
+@blp.alt_response(429, **_RATE_LIMITED)
+def password_reset(args):
+    """Ask for a password reset link by email
+
+    202 with an empty body whether or not an account uses the email (the mail
+    says which). The link is `/reset-password/<token>`; its token is what
+    `/password-reset/confirm` takes. Rate limited per client address (with
+    login) and per email.
+    """
+    ratelimit.count_password_reset(args["email"])
+    accounts.request_password_reset(args["email"])
+    return Response(status=202)
+
+
+@blp.route("/password-reset/confirm", methods=["POST"])
+@ratelimit.limit_auth_requests
+@blp.arguments(PasswordResetConfirmSchema)
+@blp.response(204)
+@blp.alt_response(
+    400, response="BAD_REQUEST", description="`invalid_token`: used, expired or forged."
+)
+@blp.alt_response(422, response="UNPROCESSABLE_ENTITY", description="A weak password.")
+@blp.alt_response(429, **_RATE_LIMITED)
+def password_reset_confirm(args):
+    """Set a new password with a reset token
+
+    The token works once and expires (an hour by default). Success ends every
+    browser session and revokes every API token of the account, as a password
+    change does.
+    """
+    accounts.reset_password(args["token"], args["password"])
     return None

@@ -182,7 +182,7 @@ def problem_from_http_exception(exc: HTTPException):
 def problem_from_domain_error(exc: domain.DomainError):
     """A service's refusal as a problem: the status comes from the table above."""
     status = next((s for cls, s in STATUS_BY_ERROR if isinstance(exc, cls)), 400)
-    code = _snake(type(exc).__name__)
+    code = exc.code or _snake(type(exc).__name__)
     if status == 401:
         from ..services.tokens import InvalidToken
 

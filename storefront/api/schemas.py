@@ -310,6 +310,32 @@ class RefreshSchema(InputSchema):
     refresh_token = Text(required=True, validate=validate.Length(1, 4096))
 
 
+class PasswordResetRequestSchema(InputSchema):
+    email = Text(
+        required=True,
+        validate=validate.Length(1, 255),
+        metadata={"example": "asha@example.com", "format": "email"},
+    )
+
+
+class PasswordResetConfirmSchema(InputSchema):
+    token = Text(
+        required=True,
+        validate=validate.Length(1, 1000),
+        metadata={"description": "The token of the mailed link `/reset-password/<token>`."},
+    )
+    password = Text(
+        required=True,
+        validate=validate.Length(max=200),
+        metadata={
+            "example": "a new long passphrase",
+            "format": "password",
+            "minLength": 8,
+            "description": "At least 8 characters and at most 72 bytes in UTF-8.",
+        },
+    )
+
+
 class LogoutSchema(InputSchema):
     refresh_token = Text(
         validate=validate.Length(1, 4096),

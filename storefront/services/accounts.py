@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from typing import Protocol
 
 import bcrypt
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import ROLES, User
+from . import notifications
 from ._sql import LIKE_ESCAPE, contains_pattern, is_storable_id
 from ._tx import transactional
 from .api_sessions import end_api_sessions
@@ -20,6 +24,7 @@ from .errors import (
     AuthenticationFailed,
     CannotActOnSelf,
     DuplicateEmail,
+    InvalidResetLink,
     NotFound,
     ValidationError,
 )
@@ -221,11 +226,103 @@ def update_account(
             raise DuplicateEmail("An account with this email already exists.")
         user.email = new_email
     if password:
-        user.password_hash = hash_password(password)
-        # A new password ends the API sessions the old one opened; browser
-        # sessions end too, as their reference carries the password's fingerprint.
-        end_api_sessions(user.id)
+        _set_password(user, password)
     _flush_or_duplicate_email()
+    return user
+
+
+def _set_password(user: User, password: str) -> None:
+    """A new password, however it was set, ends every session the old one opened:
+    the API's token families are revoked here, and browser sessions end because
+    their reference carries the password's fingerprint (``User.get_id``)."""
+    user.password_hash = hash_password(password)
+    end_api_sessions(user.id)
+
+
+# --- password reset ---------------------------------------------------------
+
+_RESET_SALT = "storefront.password-reset"
+
+
+def _password_fingerprint(user: User) -> str:
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:32]
+
+
+def _reset_signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_RESET_SALT)
+
+
+def _reset_max_age() -> int:
+    return int(current_app.config.get("PASSWORD_RESET_MAX_AGE", 3600))
+
+
+def password_reset_token(user: User) -> str:
+    """A signed link token: the account and its password's fingerprint.
+
+    It expires after ``PASSWORD_RESET_MAX_AGE`` seconds, and it is void as soon
+    as the password changes (by this link or otherwise): so it works once.
+    """
+    return _reset_signer().dumps({"u": user.id, "p": _password_fingerprint(user)})
+
+
+@transactional
+def request_password_reset(email: str) -> None:
+    """Mail a reset link to the account with this email, or say to the address that
+    no account uses it. The caller answers the same either way, and both paths do
+    the same work (one lookup, one message queued), so neither the answer nor its
+    time tells a stranger which emails have accounts."""
+    email = check_email(email)
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is not None and user.is_active:
+        notifications.send(
+            "password_reset",
+            user.email,
+            "Reset your Storefront password",
+            name=user.full_name,
+            reset_url=notifications.link("auth.reset_password", token=password_reset_token(user)),
+            valid_minutes=_reset_max_age() // 60,
+        )
+    else:
+        notifications.send(
+            "password_reset_no_account",
+            email,
+            "Storefront password reset",
+            register_url=notifications.link("auth.register"),
+        )
+
+
+def _user_of_reset_token(token: str, *, lock: bool = False) -> User:
+    try:
+        data = _reset_signer().loads(token or "", max_age=_reset_max_age())
+        user_id, fingerprint = int(data["u"]), str(data["p"])
+    except (BadSignature, KeyError, TypeError, ValueError):
+        raise InvalidResetLink() from None
+    stmt = select(User).where(User.id == user_id)
+    if lock:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    user = db.session.scalar(stmt) if is_storable_id(user_id) else None
+    if (
+        user is None
+        or not user.is_active
+        or not hmac.compare_digest(_password_fingerprint(user), fingerprint)
+    ):
+        raise InvalidResetLink()
+    return user
+
+
+def check_reset_token(token: str) -> User:
+    """The account a reset link is for; ``InvalidResetLink`` if it is used, expired or forged."""
+    return _user_of_reset_token(token)
+
+
+@transactional
+def reset_password(token: str, password: str) -> User:
+    """Set a new password from a reset link, which it voids; every session ends."""
+    # The row lock makes two uses of one link at once take turns: the second
+    # sees the new password's fingerprint and is refused.
+    user = _user_of_reset_token(token, lock=True)
+    _set_password(user, password)
+    db.session.flush()
     return user
 
 

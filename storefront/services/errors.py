@@ -13,6 +13,7 @@ class DomainError(Exception):
     """Base of every refusal a service can give."""
 
     field: str | None = None
+    code: str | None = None  # the API's ``code``; None: the class's name in snake case
 
     def __init__(self, message: str, *, field: str | None = None):
         super().__init__(message)
@@ -115,3 +116,16 @@ class TooManyAttempts(DomainError):
     def __init__(self, retry_after: int, message: str = "Too many attempts. Try again later."):
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class InvalidResetLink(DomainError):
+    """A password-reset token that is used, expired or forged (API: 400 ``invalid_token``)."""
+
+    code = "invalid_token"
+
+    def __init__(
+        self,
+        message: str = "This password reset link has expired or was already used. "
+        "Ask for a new one.",
+    ):
+        super().__init__(message)

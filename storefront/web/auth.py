@@ -10,17 +10,26 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from ..ratelimit import count_auth_request, password_guard
+from ..ratelimit import count_auth_request, count_password_reset, password_guard
 from ..services import accounts
 from ..services import cart as cart_service
 from ..services.errors import (
     AccountDeactivated,
     AuthenticationFailed,
     DuplicateEmail,
+    InvalidResetLink,
     ValidationError,
 )
 from . import guest_cart
-from .forms import ConfirmForm, LoginForm, RegisterForm, add_service_errors, safe_next
+from .forms import (
+    ConfirmForm,
+    ForgotPasswordForm,
+    LoginForm,
+    RegisterForm,
+    ResetPasswordForm,
+    add_service_errors,
+    safe_next,
+)
 
 bp = Blueprint("auth", __name__)
 
@@ -104,3 +113,48 @@ def logout_confirmed():
     session["_remember"] = "clear"
     flash("You are logged out. See you soon!", "success")
     return redirect(url_for("shop.home"), code=303)
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+def forgot_password():
+    """Ask for a reset link: the same answer whether or not the email has an account."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        # Over a limit, TooManyAttempts is answered by the app's 429 page.
+        count_auth_request()
+        count_password_reset(form.email.data)
+        try:
+            accounts.request_password_reset(form.email.data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return render_template("auth/forgot_password_sent.html", email=form.email.data)
+    status = 422 if form.errors else 200
+    return render_template("auth/forgot_password.html", form=form), status
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """Choose a new password from a mailed link; it works once, then every session ends."""
+    try:
+        accounts.check_reset_token(token)
+    except InvalidResetLink as exc:
+        return render_template("auth/reset_password_invalid.html", message=exc.message), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        count_auth_request()
+        try:
+            accounts.reset_password(token, form.password.data)
+        except InvalidResetLink as exc:
+            return render_template("auth/reset_password_invalid.html", message=exc.message), 400
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            # This browser's session (if any) ended with the old password, as all did.
+            logout_user()
+            session.clear()
+            session["_remember"] = "clear"
+            flash("Your password is changed. Log in with the new one.", "success")
+            return redirect(url_for("auth.login"), code=303)
+    status = 422 if form.errors else 200
+    return render_template("auth/reset_password.html", form=form, token=token), status

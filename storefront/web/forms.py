@@ -105,6 +105,25 @@ class RegisterForm(FlaskForm):
     next = HiddenField()
 
 
+class ForgotPasswordForm(FlaskForm):
+    email = StringField(
+        "Email", validators=[DataRequired("Enter your email."), Length(max=255), EMAIL_SHAPE]
+    )
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        "New password", validators=[DataRequired("Choose a password."), PASSWORD_LENGTH]
+    )
+    confirm_password = PasswordField(
+        "Repeat the new password",
+        validators=[
+            DataRequired("Repeat the password."),
+            EqualTo("password", "The two passwords differ."),
+        ],
+    )
+
+
 class AccountForm(FlaskForm):
     full_name = StringField("Full name", validators=[Optional(), Length(max=200)])
     email = StringField(

@@ -18,6 +18,9 @@ ENDPOINTS = [
     ("POST", "/api/auth/login", "anyone"),
     ("POST", "/api/auth/refresh", "refresh token"),
     ("POST", "/api/auth/logout", "any user"),
+    # Issue 10 (email): password reset.
+    ("POST", "/api/auth/password-reset", "anyone"),
+    ("POST", "/api/auth/password-reset/confirm", "anyone"),
     ("GET", "/api/users/me", "any user"),
     ("PUT", "/api/users/me", "any user"),
     ("GET", "/api/users", "admin"),
