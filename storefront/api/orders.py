@@ -109,9 +109,16 @@ def change_status(args, order_id):
     """Move an order along (admin)
 
     pending → processing | cancelled; processing → shipped | cancelled;
-    shipped → delivered. Cancelling restocks.
+    shipped → delivered. Cancelling restocks. `shipped` may carry a
+    `tracking_number` (another status with one is 422). The customer is
+    emailed when the order ships, is delivered or is cancelled.
     """
-    return orders.change_order_status(order_id, args["status"], actor_id=current_user().id)
+    return orders.change_order_status(
+        order_id,
+        args["status"],
+        actor_id=current_user().id,
+        tracking_number=args.get("tracking_number"),
+    )
 
 
 @blp.route("/<id:order_id>", methods=["DELETE"], endpoint="cancel_order")

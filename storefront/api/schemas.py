@@ -18,7 +18,7 @@ from ..requests import JsonNumber, unstorable_text
 from ..services.catalog import MAX_NAME, MAX_STOCK
 from ..services.errors import ValidationError as DomainValidationError
 from ..services.money import MAX_AMOUNT, format_money, parse_money
-from ..services.orders import MAX_ADDRESS, MAX_KEY, MAX_NOTE
+from ..services.orders import MAX_ADDRESS, MAX_KEY, MAX_NOTE, MAX_TRACKING_NUMBER
 
 # Ids are PostgreSQL ``integer`` columns: anything bigger cannot exist.
 MAX_ID = 2**31 - 1
@@ -613,6 +613,10 @@ class OrderSchema(OutputSchema):
     total_amount = money_out()
     shipping_address = fields.String(metadata={"example": "12 Lake Road, Dhaka 1212"})
     note = fields.String()
+    tracking_number = fields.String(
+        allow_none=True,
+        metadata={"description": "Given when the order shipped, if the admin had one; else null."},
+    )
     items = fields.List(fields.Nested(OrderItemSchema))
     status_history = fields.List(fields.Nested(StatusChangeSchema))
     created_at = timestamp()
@@ -658,4 +662,13 @@ class OrderStatusSchema(InputSchema):
         required=True,
         validate=validate.OneOf(ORDER_STATUSES),
         metadata={"example": "processing"},
+    )
+    tracking_number = Text(
+        allow_none=True,
+        validate=validate.Length(max=MAX_TRACKING_NUMBER),
+        metadata={
+            "description": "Optional, with `shipped` only: told to the customer in the "
+            "shipping notice.",
+            "example": "RR123456789BD",
+        },
     )

@@ -31,6 +31,8 @@ class Order(TimestampMixin, Base):
     total_amount: Mapped[Decimal] = mapped_column(Money)
     shipping_address: Mapped[str] = mapped_column(Text)
     note: Mapped[str] = mapped_column(Text, default="")
+    # Given by the admin who marks the order shipped (optional); told to the customer.
+    tracking_number: Mapped[str | None] = mapped_column(String(100))
 
     user: Mapped[User] = relationship()
     items: Mapped[list[OrderItem]] = relationship(

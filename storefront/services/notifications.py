@@ -10,8 +10,11 @@ with ``http://127.0.0.1:5000``, where ``make run`` serves.
 from __future__ import annotations
 
 from flask import current_app, render_template
+from sqlalchemy import select
 
-from ..models import OutboxMessage
+from ..extensions import db
+from ..models import Order, OrderItem, OutboxMessage
+from .money import display_money
 from .outbox import enqueue
 
 DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
@@ -28,10 +31,11 @@ def send(
     template: str, to: str, subject: str, *, headers: dict[str, str] | None = None, **context
 ) -> OutboxMessage:
     """Render ``templates/email/<template>.txt`` and ``.html`` and queue the message."""
+    currency = current_app.config.get("CURRENCY", "")
     context = {
         "subject": subject,
+        "money": lambda amount: display_money(amount, currency),
         "shop_url": link("shop.home"),
-        "currency": current_app.config.get("CURRENCY", ""),
         **context,
     }
     return enqueue(
@@ -41,4 +45,54 @@ def send(
         text=render_template(f"email/{template}.txt", **context),
         html=render_template(f"email/{template}.html", **context),
         headers=headers,
+    )
+
+
+# --- orders -------------------------------------------------------------------
+
+# The statuses a customer is told of, beyond the placing of the order.
+ORDER_STATUS_MAIL = {
+    "shipped": "Your order #{id} is on its way",
+    "delivered": "Your order #{id} has been delivered",
+    "cancelled": "Your order #{id} is cancelled",
+}
+
+
+def _order_context(order: Order) -> dict:
+    items = list(
+        db.session.scalars(
+            select(OrderItem).where(OrderItem.order_id == order.id).order_by(OrderItem.id)
+        )
+    )
+    return {
+        "order": order,
+        "items": items,
+        "customer": order.user,
+        "order_url": link("orders.detail", order_id=order.id),
+    }
+
+
+def order_placed(order: Order) -> OutboxMessage:
+    """The confirmation: items, quantities, prices, total and address, as sold."""
+    context = _order_context(order)
+    return send(
+        "order_placed",
+        context["customer"].email,
+        f"Order #{order.id} confirmed",
+        **context,
+    )
+
+
+def order_status_changed(order: Order, actor_id: int | None) -> OutboxMessage | None:
+    """Shipped (with the tracking number if one was given), delivered, cancelled (by whom)."""
+    subject = ORDER_STATUS_MAIL.get(order.status)
+    if subject is None:
+        return None
+    context = _order_context(order)
+    context["cancelled_by_customer"] = actor_id is not None and actor_id == order.user_id
+    return send(
+        f"order_{order.status}",
+        context["customer"].email,
+        subject.format(id=order.id),
+        **context,
     )

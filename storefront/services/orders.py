@@ -21,6 +21,7 @@ from ..models import (
     OrderStatusChange,
     User,
 )
+from . import notifications
 from ._sql import LIKE_ESCAPE, contains_pattern, is_storable_id
 from ._tx import write_transaction
 from .errors import (
@@ -51,6 +52,7 @@ CANCELLABLE = ("pending", "processing")
 MAX_ADDRESS = 1000
 MAX_NOTE = 1000
 MAX_KEY = 255
+MAX_TRACKING_NUMBER = 100
 
 
 def allowed_transitions(status: str) -> tuple[str, ...]:
@@ -210,6 +212,7 @@ def place_order(
                 )
             )
         session.flush()
+        notifications.order_placed(order)
         order_id = order.id
     return PlacedOrder(order=get_order(order_id), created=True)
 
@@ -282,6 +285,8 @@ def _record_status(order: Order, new_status: str, actor_id: int | None) -> None:
         )
     )
     order.status = new_status
+    # The customer's email joins this transaction: no notice for a change that rolls back.
+    notifications.order_status_changed(order, actor_id)
 
 
 def _cancel_locked(order: Order, actor_id: int | None) -> None:
@@ -304,14 +309,38 @@ def _cancel_locked(order: Order, actor_id: int | None) -> None:
     _record_status(order, "cancelled", actor_id)
 
 
-def change_order_status(order_id: int, new_status: str, actor_id: int | None = None) -> Order:
-    """An admin moves an order along the status machine; cancelling restocks."""
+def _check_tracking_number(new_status: str, tracking_number: str | None) -> str | None:
+    tracking_number = (tracking_number or "").strip() or None
+    if tracking_number is None:
+        return None
+    if new_status != "shipped":
+        raise ValidationError("A tracking number goes with shipping only.", field="tracking_number")
+    if len(tracking_number) > MAX_TRACKING_NUMBER:
+        raise ValidationError(
+            f"Use at most {MAX_TRACKING_NUMBER} characters.", field="tracking_number"
+        )
+    return tracking_number
+
+
+def change_order_status(
+    order_id: int,
+    new_status: str,
+    actor_id: int | None = None,
+    tracking_number: str | None = None,
+) -> Order:
+    """An admin moves an order along the status machine; cancelling restocks.
+
+    Shipping may carry a tracking number, which the customer's notice gives.
+    """
     if new_status not in ORDER_STATUSES:
         raise ValidationError(f"Status is one of: {', '.join(ORDER_STATUSES)}.", field="status")
+    tracking_number = _check_tracking_number(new_status, tracking_number)
     with write_transaction():
         order = _lock_order(order_id)
         if new_status not in allowed_transitions(order.status):
             raise InvalidTransition(f"An order that is {order.status} cannot become {new_status}.")
+        if tracking_number is not None:
+            order.tracking_number = tracking_number
         if new_status == "cancelled":
             _cancel_locked(order, actor_id)
         else:

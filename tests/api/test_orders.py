@@ -11,7 +11,7 @@ from tests.api.conftest import assert_problem, error_fields
 
 ORDER_KEYS = {
     "id", "user_id", "status", "total_amount", "shipping_address", "note", "items",
-    "status_history", "created_at", "updated_at",
+    "status_history", "created_at", "updated_at", "tracking_number",
 }  # fmt: skip
 
 
@@ -174,3 +174,27 @@ def test_order_roles(client, as_customer, as_admin):
         client.post("/api/orders", json={"shipping_address": "x"}, headers=as_admin), 403
     )
     assert_problem(client.get("/api/orders/my-orders"), 401)
+
+
+def test_shipping_takes_an_optional_tracking_number_the_order_then_shows(
+    client, as_customer, as_admin, filled_cart
+):
+    order = checkout(client, as_customer).get_json()
+    assert order["tracking_number"] is None
+    url = f"/api/orders/{order['id']}/status"
+    not_yet = client.put(
+        url, json={"status": "processing", "tracking_number": "RR1"}, headers=as_admin
+    )
+    assert error_fields(not_yet) == {"tracking_number"}
+    assert client.put(url, json={"status": "processing"}, headers=as_admin).status_code == 200
+    too_long = client.put(
+        url, json={"status": "shipped", "tracking_number": "x" * 101}, headers=as_admin
+    )
+    assert error_fields(too_long) == {"tracking_number"}
+    shipped = client.put(
+        url, json={"status": "shipped", "tracking_number": "RR123456789BD"}, headers=as_admin
+    )
+    assert shipped.status_code == 200
+    assert shipped.get_json()["tracking_number"] == "RR123456789BD"
+    mine = client.get(f"/api/orders/{order['id']}", headers=as_customer).get_json()
+    assert mine["tracking_number"] == "RR123456789BD"

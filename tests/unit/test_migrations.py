@@ -46,8 +46,27 @@ def test_upgrading_a_database_that_holds_data_keeps_it_consistent(make_app, tmp_
             product = catalog.create_product(
                 name="Kept", price=Decimal("5.00"), stock_quantity=7, category="General"
             )
+            # An order as the previous head stored it (the models now have more columns).
+            db.session.execute(
+                text(
+                    "INSERT INTO users (email, password_hash, full_name, role, is_active, "
+                    "order_cancellation_count) VALUES ('old@example.com', 'x', '', 'customer', "
+                    "true, 0)"
+                )
+            )
+            db.session.execute(
+                text(
+                    "INSERT INTO orders (user_id, status, total_amount, shipping_address, note) "
+                    "VALUES (1, 'shipped', 0, '1 Old Road', '')"
+                )
+            )
+            db.session.commit()
             upgrade()
             assert db.session.scalar(text("SELECT stock_quantity FROM products")) == 7
+            old_order = db.session.execute(
+                text("SELECT shipping_address, status, tracking_number FROM orders")
+            ).one()
+            assert tuple(old_order) == ("1 Old Road", "shipped", None)
             assert db.session.scalar(text("SELECT count(*) FROM outbox_messages")) == 0
             assert product.id == 1
             db.session.remove()

@@ -193,6 +193,20 @@ def test_an_order_moves_along_the_status_machine_with_one_button_per_move(
     assert page.count("history-when") == 3
 
 
+def test_shipping_from_the_order_page_takes_a_tracking_number(staff, make_user, make_product):
+    order, _ = _order_for(make_user, make_product)
+    orders.change_order_status(order.id, "processing")
+    page = staff.get(f"/admin/orders/{order.id}").get_data(as_text=True)
+    assert 'name="tracking_number"' in page
+    response = staff.post(
+        f"/admin/orders/{order.id}/status",
+        data={"new_status": "shipped", "tracking_number": "RR123456789BD"},
+        follow_redirects=True,
+    )
+    assert 'data-testid="tracking-number">RR123456789BD<' in response.get_data(as_text=True)
+    assert orders.get_order(order.id).tracking_number == "RR123456789BD"
+
+
 def test_a_forbidden_transition_is_refused_with_a_message(staff, make_user, make_product):
     order, product = _order_for(make_user, make_product)
     orders.change_order_status(order.id, "processing")

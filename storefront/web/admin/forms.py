@@ -81,6 +81,8 @@ class StockAdjustmentForm(FlaskForm):
 
 class OrderStatusForm(FlaskForm):
     new_status = HiddenField(validators=[InputRequired()])
+    # Checked (length, only with "shipped") by the orders service.
+    tracking_number = StringField()
 
 
 class ConfirmForm(FlaskForm):

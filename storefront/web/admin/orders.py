@@ -55,6 +55,7 @@ def order_detail(order_id: int):
         changed_by=changed_by,
         transitions=[(s, ACTIONS.get(s, s)) for s in orders.allowed_transitions(order.status)],
         form=OrderStatusForm(),
+        max_tracking_number=orders.MAX_TRACKING_NUMBER,
         section="orders",
     )
 
@@ -65,7 +66,12 @@ def change_order_status(order_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        order = orders.change_order_status(order_id, form.new_status.data, actor_id=current_user.id)
+        order = orders.change_order_status(
+            order_id,
+            form.new_status.data,
+            actor_id=current_user.id,
+            tracking_number=form.tracking_number.data,
+        )
     except NotFound:
         abort(404)
     except (Conflict, ValidationError) as exc:  # InvalidTransition is a Conflict
