@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import url_for
+from flask import Response, url_for
 
-from ..services import catalog, images, inventory
+from .. import ratelimit
+from ..services import catalog, images, inventory, stock_alerts
 from ..services.images import InvalidImage
 from . import ApiBlueprint
 from .schemas import (
@@ -18,6 +19,7 @@ from .schemas import (
     ProductSearchQuery,
     ProductUpdateSchema,
     StockAdjustmentSchema,
+    StockAlertSchema,
     StockMovementPageSchema,
 )
 from .security import accepts, admin_only, authenticated, current_user
@@ -190,3 +192,25 @@ def stock_movements(args, product_id):
     Newest first.
     """
     return inventory.list_movements(product_id, **args)
+
+
+@blp.route("/<id:product_id>/stock-alerts", methods=["POST"], endpoint="subscribe_stock_alert")
+@ratelimit.limit_auth_requests
+@authenticated(blp, optional=True)
+@blp.arguments(StockAlertSchema, example={"email": "asha@example.com"})
+@blp.response(202, description="Subscribed (or already was); the body is empty.")
+@blp.alt_response(404, response="NOT_FOUND", description="No such product, or archived.")
+@blp.alt_response(409, response="CONFLICT", description="The product is in stock.")
+@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@blp.alt_response(429, response="TOO_MANY_REQUESTS")
+def subscribe_stock_alert(args, product_id):
+    """Email me when it's back
+
+    Anyone, for an out-of-stock product: one email when its stock comes back,
+    then the subscription ends. A signed-in customer may leave out `email`.
+    202 whether or not the address was already waiting. Rate limited per
+    client address with login.
+    """
+    user = current_user()
+    stock_alerts.subscribe(product_id, args.get("email"), user.id if user else None)
+    return Response(status=202)

@@ -336,6 +336,17 @@ class PasswordResetConfirmSchema(InputSchema):
     )
 
 
+class StockAlertSchema(InputSchema):
+    email = Text(
+        validate=validate.Length(1, 255),
+        metadata={
+            "example": "asha@example.com",
+            "format": "email",
+            "description": "Required for a guest; a signed-in customer may leave it out.",
+        },
+    )
+
+
 class LogoutSchema(InputSchema):
     refresh_token = Text(
         validate=validate.Length(1, 4096),

@@ -1,5 +1,6 @@
 """The store's tables, as SQLAlchemy 2.0 typed models."""
 
+from .alerts import StockAlert
 from .base import Base, utcnow
 from .cart import Cart, CartItem
 from .catalog import Category, Product
@@ -25,6 +26,7 @@ __all__ = [
     "Product",
     "ROLES",
     "RefreshToken",
+    "StockAlert",
     "StockMovement",
     "TokenFamily",
     "User",

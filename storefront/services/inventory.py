@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Product, StockMovement
+from . import stock_alerts
 from ._sql import is_storable_id
 from ._tx import transactional
 from .errors import Conflict, NotFound, ValidationError
@@ -84,7 +85,12 @@ def record_movement(
             f"{product.name} has {product.stock_quantity} in stock; "
             f"adding {delta} would go above the most a product can have ({limit:,})."
         )
+    back_in_stock = product.stock_quantity <= 0 < new_stock
     product.stock_quantity = new_stock
+    if back_in_stock:
+        # Every path that restocks comes here: the waiting addresses are told
+        # in this transaction, so a restock that rolls back tells no one.
+        stock_alerts.product_back_in_stock(product)
     movement = StockMovement(
         product_id=product.id,
         delta=delta,

@@ -96,3 +96,23 @@ def order_status_changed(order: Order, actor_id: int | None) -> OutboxMessage | 
         subject.format(id=order.id),
         **context,
     )
+
+
+# --- back in stock ------------------------------------------------------------
+
+
+def back_in_stock(product, email: str, unsubscribe_token: str) -> OutboxMessage:
+    """Marketing-like mail: it carries RFC 8058 one-click unsubscribe headers."""
+    unsubscribe_url = link("shop.unsubscribe", token=unsubscribe_token)
+    return send(
+        "back_in_stock",
+        email,
+        f"{product.name} is back in stock",
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+        product=product,
+        product_url=link("shop.product", product_id=product.id, slug=product.slug),
+        unsubscribe_url=unsubscribe_url,
+    )

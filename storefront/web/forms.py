@@ -124,6 +124,11 @@ class ResetPasswordForm(FlaskForm):
     )
 
 
+class StockAlertForm(FlaskForm):
+    # Left out by a signed-in shopper: their account's email is used.
+    email = StringField("Email", validators=[Optional(), Length(max=255), EMAIL_SHAPE])
+
+
 class AccountForm(FlaskForm):
     full_name = StringField("Full name", validators=[Optional(), Length(max=200)])
     email = StringField(

@@ -8,6 +8,7 @@ from flask import (
     Blueprint,
     Flask,
     abort,
+    flash,
     redirect,
     render_template,
     request,
@@ -15,10 +16,13 @@ from flask import (
 )
 from flask_login import current_user
 
+from ..extensions import csrf
 from ..media import image_urls
+from ..ratelimit import count_auth_request
 from ..services import cart as cart_service
 from ..services import catalog as catalog_service
 from ..services import inventory as inventory_service
+from ..services import stock_alerts
 from ..services.errors import NotFound, ValidationError
 from ..services.money import display_money
 from . import guest_cart
@@ -27,7 +31,9 @@ from .forms import (
     SORT_CHOICES,
     AddToCartForm,
     CatalogFilterForm,
+    ConfirmForm,
     SelectChoice,
+    StockAlertForm,
     add_service_errors,
     page_number,
 )
@@ -101,7 +107,58 @@ def product(product_id: int, slug: str | None = None):
     if slug != item.slug:
         return redirect(product_url(item), code=301)
     form = AddToCartForm(product_id=item.id, next=product_url(item))
-    return render_template("shop/product.html", product=item, form=form)
+    return render_template(
+        "shop/product.html", product=item, form=form, alert_form=StockAlertForm()
+    )
+
+
+@bp.post("/products/<int:product_id>/stock-alert")
+def subscribe_stock_alert(product_id: int):
+    """Email me when it's back: a guest gives an email, a signed-in shopper one click."""
+    form = StockAlertForm()
+    try:
+        item = catalog_service.get_product(product_id)
+    except NotFound:
+        abort(404)
+    if form.validate_on_submit():
+        count_auth_request()  # it sends mail to an address anyone may type
+        user_id = current_user.id if current_user.is_authenticated else None
+        try:
+            alert = stock_alerts.subscribe(product_id, form.email.data or None, user_id)
+        except stock_alerts.InStock:
+            flash(f"{item.name} is back in stock: you can buy it now.", "info")
+            return redirect(product_url(item), code=303)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            flash(f"We will email {alert.email} once when {item.name} is back.", "success")
+            return redirect(product_url(item), code=303)
+    add_form = AddToCartForm(product_id=item.id, next=product_url(item))
+    return (
+        render_template("shop/product.html", product=item, form=add_form, alert_form=form),
+        422,
+    )
+
+
+@bp.get("/unsubscribe/<token>")
+def unsubscribe(token: str):
+    """The unsubscribe link of a back-in-stock email: a page with one button."""
+    try:
+        email = stock_alerts.email_of_unsubscribe_token(token)
+    except stock_alerts.InvalidUnsubscribeLink:
+        abort(404)
+    return render_template("shop/unsubscribe.html", email=email, token=token, form=ConfirmForm())
+
+
+@bp.post("/unsubscribe/<token>")
+@csrf.exempt  # RFC 8058: mail providers POST here with no token; the signed link is the proof
+def unsubscribe_confirmed(token: str):
+    try:
+        email = stock_alerts.email_of_unsubscribe_token(token)
+        stock_alerts.unsubscribe(token)
+    except stock_alerts.InvalidUnsubscribeLink:
+        abort(404)
+    return render_template("shop/unsubscribe.html", email=email, done=True)
 
 
 def render_product_with_errors(product_id: int, form: AddToCartForm, exc, status: int):
@@ -112,7 +169,10 @@ def render_product_with_errors(product_id: int, form: AddToCartForm, exc, status
         abort(404)
     if exc is not None:
         add_service_errors(form, exc)
-    return render_template("shop/product.html", product=item, form=form), status
+    return (
+        render_template("shop/product.html", product=item, form=form, alert_form=StockAlertForm()),
+        status,
+    )
 
 
 # --- helpers for every template ----------------------------------------------

@@ -21,6 +21,7 @@ ENDPOINTS = [
     # Issue 10 (email): password reset.
     ("POST", "/api/auth/password-reset", "anyone"),
     ("POST", "/api/auth/password-reset/confirm", "anyone"),
+    ("POST", "/api/products/{id}/stock-alerts", "anyone"),
     ("GET", "/api/users/me", "any user"),
     ("PUT", "/api/users/me", "any user"),
     ("GET", "/api/users", "admin"),

@@ -4,7 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ...media import image_urls
-from ...services import catalog, inventory, reporting
+from ...services import catalog, inventory, reporting, stock_alerts
 from ...services.errors import DomainError, NotFound, ValidationError
 from ...services.images import ImageTooLarge, replace_product_image
 from . import bp, page_number
@@ -81,6 +81,7 @@ def _form_page(form, *, product=None, image_form=None, status=200):
             thumb_url=thumb_url,
             categories=categories,
             confirm=ConfirmForm(),
+            waiting_alerts=stock_alerts.waiting_count(product.id) if product is not None else 0,
             section="products",
         ),
         status,
