@@ -10,7 +10,7 @@ import pytest
 from flask_login.utils import _create_identifier
 
 from storefront import create_app
-from storefront.services import cart, orders
+from storefront.services import cart, orders, outbox
 from tests.conftest import base_config
 
 
@@ -44,7 +44,13 @@ def records(app, make_user, make_product):
     product = make_product(stock=5)
     cart.add_to_cart(shopper.id, product.id, 1)
     order = orders.place_order(shopper.id, "1 Test Road").order
-    return {"product_id": product.id, "order_id": order.id, "user_id": shopper.id}
+    message_id = outbox.list_messages().items[0].id  # the order's confirmation
+    return {
+        "product_id": product.id,
+        "order_id": order.id,
+        "user_id": shopper.id,
+        "message_id": message_id,
+    }
 
 
 def _url(rule: str, records: dict) -> str:

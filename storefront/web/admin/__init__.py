@@ -1,4 +1,4 @@
-"""The back office under /admin: dashboard, products, stock, orders and users.
+"""The back office under /admin: dashboard, products, stock, orders, users and mail.
 
 Every route of this blueprint is for admins only. The check is a
 ``before_request`` on the blueprint rather than a decorator per view, so a
@@ -57,4 +57,4 @@ def url_with(**changes) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
-from . import dashboard, orders, products, users  # noqa: E402, F401  (routes on bp)
+from . import dashboard, mail, orders, products, users  # noqa: E402, F401  (routes on bp)
