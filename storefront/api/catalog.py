@@ -8,6 +8,7 @@ from .. import ratelimit
 from ..services import catalog, images, inventory, stock_alerts
 from ..services.images import InvalidImage
 from . import ApiBlueprint
+from .fast import json_response, product_dict, product_page_dict
 from .schemas import (
     CategorySchema,
     ImageUploadSchema,
@@ -65,7 +66,7 @@ def list_products(args):
     Archived products are never listed. `category` is a slug or a name;
     prices are inclusive.
     """
-    return catalog.search_products(**args)
+    return json_response(product_page_dict(catalog.search_products(**args)))
 
 
 @blp.route("/search", methods=["GET"])
@@ -77,7 +78,7 @@ def search_products(args):
     As the list, with `q` required; ordered by relevance unless `sort` says
     otherwise.
     """
-    return catalog.search_products(**args)
+    return json_response(product_page_dict(catalog.search_products(**args)))
 
 
 @blp.route("/<id:product_id>", methods=["GET"])
@@ -90,7 +91,8 @@ def get_product(product_id):
     An archived product is 404, except to an admin.
     """
     user = current_user()
-    return catalog.get_product(product_id, include_inactive=bool(user and user.is_admin))
+    product = catalog.get_product(product_id, include_inactive=bool(user and user.is_admin))
+    return json_response(product_dict(product))
 
 
 @blp.route("", methods=["POST"], endpoint="create_product")

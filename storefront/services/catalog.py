@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from sqlalchemy import case, delete, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from ..extensions import db
 from ..models import CartItem, Category, OrderItem, Product, StockMovement
@@ -117,7 +117,8 @@ def search_products(
     substrings; every word must match somewhere. Shoppers never see archived
     products; admins may (``include_inactive``, optionally ``active``).
     """
-    stmt = select(Product).outerjoin(Category).options(joinedload(Product.category))
+    # One join: the category both filters (search) and fills product.category.
+    stmt = select(Product).outerjoin(Product.category).options(contains_eager(Product.category))
     if not include_inactive:
         stmt = stmt.where(Product.is_active.is_(True))
     elif active is not None:

@@ -49,15 +49,33 @@ def check_paging(page: int, per_page: int) -> None:
         raise ValidationError("Invalid paging.", errors=errors)
 
 
+# Past this offset a page cannot hold anything we store, and a bigger number
+# (?page=1e19) would be a database error rather than an empty page.
+MAX_OFFSET = 2**53
+
+
 def paginate(stmt: Select, page: int, per_page: int, *, scalars: bool = True) -> Page[Any]:
-    """Run ``stmt`` for one page, with a count of the whole result."""
+    """Run ``stmt`` for one page, with a count of the whole result.
+
+    One round trip: the count rides along as an uncorrelated scalar subquery
+    (evaluated once by PostgreSQL and SQLite), so the page's query keeps its
+    index-ordered ``LIMIT``. Only an empty page past the first asks again, for
+    the total alone.
+    """
     check_paging(page, per_page)
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    count = select(func.count()).select_from(stmt.order_by(None).subquery())
     offset = (page - 1) * per_page
-    if offset >= (total or 0):
-        # Past the end: nothing to fetch, and an offset beyond 64 bits (?page=1e19)
-        # would be a database error rather than an empty page.
-        return Page(items=[], page=page, per_page=per_page, total=total or 0)
-    rows = db.session.execute(stmt.limit(per_page).offset(offset))
-    items = list(rows.scalars().unique()) if scalars else list(rows)
-    return Page(items=items, page=page, per_page=per_page, total=total or 0)
+    if offset >= MAX_OFFSET:
+        total = db.session.scalar(count) or 0
+        return Page(items=[], page=page, per_page=per_page, total=total)
+    counted = stmt.add_columns(count.scalar_subquery().label("_page_total"))
+    result = db.session.execute(counted.limit(per_page).offset(offset))
+    rows = list(result.unique()) if scalars else list(result)
+    if rows:
+        total = rows[0][-1]
+    elif page == 1:
+        total = 0
+    else:  # past the end: the total alone
+        total = db.session.scalar(count) or 0
+    items = [row[0] for row in rows] if scalars else [row[:-1] for row in rows]
+    return Page(items=items, page=page, per_page=per_page, total=total)

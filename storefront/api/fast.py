@@ -1,0 +1,66 @@
+"""Hot catalog responses built without per-field marshmallow work.
+
+``ProductSchema`` and ``ProductPageSchema`` stay the OpenAPI document (and the
+slow, obviously right way to dump a product). Dumping a 100-product page with
+them costs more than the query behind it, so the list, search and product
+endpoints build the same dictionaries here, directly, and hand them to the
+same JSON provider: ``tests/api/test_fast_serialization.py`` checks that the
+bytes are identical to the schema's for every kind of product. A field added
+to ``ProductSchema`` must be added here too (that test fails until it is).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Response, current_app
+
+from ..media import image_urls
+from ..services.money import format_money
+from ..services.pagination import Page
+
+
+def _timestamp(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def product_dict(product) -> dict:
+    """What ``ProductSchema().dump(product)`` gives."""
+    image_url, thumbnail_url = image_urls(product, public=True)
+    category = product.category
+    price = product.price
+    return {
+        "id": product.id,
+        "name": product.name,
+        "slug": product.slug,
+        "description": product.description,
+        "price": None if price is None else format_money(price),
+        "stock_quantity": product.stock_quantity,
+        "in_stock": product.in_stock,
+        "category": category.name if category else None,
+        "image_url": image_url,
+        "thumbnail_url": thumbnail_url,
+        "is_active": product.is_active,
+        "created_at": _timestamp(product.created_at),
+        "updated_at": _timestamp(product.updated_at),
+    }
+
+
+def product_page_dict(page: Page) -> dict:
+    """What ``ProductPageSchema().dump(page)`` gives."""
+    return {
+        "items": [product_dict(p) for p in page.items],
+        "page": page.page,
+        "per_page": page.per_page,
+        "total": page.total,
+        "pages": page.pages,
+    }
+
+
+def json_response(data) -> Response:
+    """As flask-smorest answers (``jsonify``): the app's JSON provider, status 200."""
+    return current_app.json.response(data)
