@@ -88,6 +88,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_errors(app)
     register_security_headers(app)
+    register_caching(app)
     register_commands(app)
     return app
 
@@ -196,6 +197,12 @@ def register_security_headers(app: Flask) -> None:
             # Served over HTTPS (cookies say so): browsers should never fall back to HTTP.
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
+
+
+def register_caching(app: Flask) -> None:
+    from .caching import init_app
+
+    init_app(app)
 
 
 def register_commands(app: Flask) -> None:
