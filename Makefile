@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-postgres test-faults lint format bench bench-checkout clean install lock
+.PHONY: run test test-postgres test-faults lint format bench bench-cpu bench-checkout clean install lock
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -55,6 +55,10 @@ format: install
 ## BENCH_LABEL names the run). Not part of the tests; see bench/README.md
 bench: install
 	$(BIN)/python -m bench.web --label "$${BENCH_LABEL:-make bench}"
+
+## bench-cpu: CPU ms per request in one process (steady on a busy machine; bench/cpu.py)
+bench-cpu: install
+	$(BIN)/python -m bench.cpu
 
 ## bench-checkout: checkout throughput in one process (see bench/README.md)
 bench-checkout: install
