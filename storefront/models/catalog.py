@@ -2,7 +2,17 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, TimestampMixin
@@ -28,6 +38,19 @@ class Product(TimestampMixin, Base):
         CheckConstraint("price >= 0", name="price_not_negative"),
         CheckConstraint("stock_quantity >= 0", name="stock_not_negative"),
         Index("ix_products_active_created", "is_active", "created_at"),
+        # PostgreSQL only (migration 0005): substring search answered by pg_trgm.
+        Index(
+            "ix_products_name_trgm",
+            text("lower(name) gin_trgm_ops"),
+            postgresql_using="gin",
+            postgresql_with={"fastupdate": "off"},
+        ).ddl_if(dialect="postgresql"),
+        Index(
+            "ix_products_description_trgm",
+            text("lower(description) gin_trgm_ops"),
+            postgresql_using="gin",
+            postgresql_with={"fastupdate": "off"},
+        ).ddl_if(dialect="postgresql"),
     )
 
     name: Mapped[str] = mapped_column(String(200))
