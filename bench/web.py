@@ -356,6 +356,8 @@ def paths_for(size: int, first: bool, product: tuple[int, str]) -> dict[str, str
         "GET /api/products?per_page=100": "/api/products?per_page=100",
         "catalog page /products": "/products",
         "GET /api/products?q=with": "/api/products?q=with",
+        # One product at every size ("Yoga Mat (27)"): what an index can make flat.
+        "GET /api/products?q=mat+(27)": "/api/products?q=mat+%2827%29",
         "search page /products?q=with": "/products?q=with",
     }
     if not first:
