@@ -8,7 +8,8 @@ from .. import ratelimit
 from ..services import catalog, images, inventory, stock_alerts
 from ..services.images import InvalidImage
 from . import ApiBlueprint
-from .fast import json_response, product_dict, product_page_dict
+from .catalog_cache import cached_json
+from .fast import product_dict, product_page_dict
 from .schemas import (
     CategorySchema,
     ImageUploadSchema,
@@ -66,7 +67,7 @@ def list_products(args):
     Archived products are never listed. `category` is a slug or a name;
     prices are inclusive.
     """
-    return json_response(product_page_dict(catalog.search_products(**args)))
+    return cached_json(lambda: product_page_dict(catalog.search_products(**args)))
 
 
 @blp.route("/search", methods=["GET"])
@@ -78,7 +79,7 @@ def search_products(args):
     As the list, with `q` required; ordered by relevance unless `sort` says
     otherwise.
     """
-    return json_response(product_page_dict(catalog.search_products(**args)))
+    return cached_json(lambda: product_page_dict(catalog.search_products(**args)))
 
 
 @blp.route("/<id:product_id>", methods=["GET"])
@@ -91,8 +92,11 @@ def get_product(product_id):
     An archived product is 404, except to an admin.
     """
     user = current_user()
-    product = catalog.get_product(product_id, include_inactive=bool(user and user.is_admin))
-    return json_response(product_dict(product))
+    admin = bool(user and user.is_admin)
+    return cached_json(
+        lambda: product_dict(catalog.get_product(product_id, include_inactive=admin)),
+        shared=not admin,
+    )
 
 
 @blp.route("", methods=["POST"], endpoint="create_product")

@@ -3,7 +3,7 @@
 from .alerts import StockAlert
 from .base import Base, utcnow
 from .cart import Cart, CartItem
-from .catalog import Category, Product
+from .catalog import CatalogVersion, Category, Product
 from .inventory import MOVEMENT_REASONS, StockMovement
 from .mail import OUTBOX_STATUSES, OutboxMessage
 from .order import ORDER_STATUSES, Order, OrderItem, OrderStatusChange
@@ -14,6 +14,7 @@ __all__ = [
     "Base",
     "Cart",
     "CartItem",
+    "CatalogVersion",
     "Category",
     "IdempotencyKey",
     "MOVEMENT_REASONS",

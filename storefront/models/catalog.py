@@ -3,6 +3,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     ForeignKey,
@@ -70,3 +71,15 @@ class Product(TimestampMixin, Base):
 
     def __repr__(self) -> str:
         return f"<Product {self.id} {self.name!r} stock={self.stock_quantity}>"
+
+
+class CatalogVersion(Base):
+    """One row: a number bumped in the same transaction as any change to what the
+    catalog shows (storefront/services/catalog_version.py). Cached catalog answers
+    are keyed by it, so none outlives the change it would hide."""
+
+    __tablename__ = "catalog_version"
+    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(BigInteger, default=1)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from ..db_setup import SQLITE_BEGIN_OPTION
 from ..extensions import db
+from . import catalog_version  # noqa: F401 (its listeners bump the version on commit)
 
 _DEPTH = "storefront.write_depth"  # how many write_transaction blocks are open
 _FLUSHED = "storefront.flushed"  # the open transaction has flushed writes

@@ -1,0 +1,72 @@
+"""Catalog JSON kept in each process, keyed by the catalog version.
+
+A hit costs one small query (the version) instead of the listing's queries and
+its serialization. The key is the version, the endpoint, the path and the raw
+query string; the version is read in the request's own transaction before the
+answer is built (storefront/services/catalog_version.py says why an entry can
+never be older than its key). Only answers that are the same for everyone are
+kept: an admin's token (which shows archived products) bypasses the cache.
+Bounded: the ``CATALOG_CACHE_ENTRIES`` most recently used answers, each under
+1 MB; entries of older versions are never read again and age out.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+
+from flask import Response, current_app, request
+
+from ..extensions import db
+from ..services import catalog_version
+
+_KEY = "storefront.catalog_cache"
+MAX_BODY = 1024 * 1024
+
+
+class LRU:
+    def __init__(self, size: int):
+        self.size = size
+        self.items: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            value = self.items.get(key)
+            if value is not None:
+                self.items.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        with self.lock:
+            self.items[key] = value
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+
+def _cache() -> LRU | None:
+    size = current_app.config.get("CATALOG_CACHE_ENTRIES", 512)
+    if not size:
+        return None
+    cache = current_app.extensions.get(_KEY)
+    if cache is None:
+        cache = current_app.extensions[_KEY] = LRU(size)
+    return cache
+
+
+def cached_json(build: Callable[[], object], *, shared: bool = True) -> Response:
+    """The JSON of ``build()``, from the cache when this version's answer is there."""
+    cache = _cache() if shared else None
+    version = catalog_version.current(db.session) if cache is not None else None
+    if version is None:
+        return current_app.json.response(build())
+    key = (version, request.endpoint, request.path, request.query_string)
+    body = cache.get(key)
+    if body is None:
+        response = current_app.json.response(build())
+        if len(response.get_data()) <= MAX_BODY:
+            cache.put(key, response.get_data())
+        return response
+    return current_app.response_class(body, mimetype=current_app.json.mimetype)

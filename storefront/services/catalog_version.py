@@ -1,0 +1,102 @@
+"""The catalog's version: bumped in the same transaction as any change to what it shows.
+
+Any flush that adds, changes or deletes a product or a category (price, stock,
+name, description, image, archive, category, and so the category counts), and
+any bulk UPDATE/DELETE/INSERT on their tables through the session, marks the
+transaction; its outermost commit first runs ``UPDATE catalog_version SET
+version = version + 1``. The bump commits or rolls back with the change.
+
+A cached catalog answer (storefront/api/catalog_cache.py) is keyed by the
+version read at the start of the request, in the same transaction as the
+queries that build it: PostgreSQL (read committed) then shows those queries
+data at least as new as the version, and SQLite one snapshot. So an entry can
+be newer than its key, never older: after a change commits, the next request
+reads the new version and misses the old entries. Every process and host
+reads the same row, so the cache can live in each process.
+
+On PostgreSQL the bump takes the row's lock until commit: writers that change
+the catalog serialize there for the length of their commit only (it is the
+last statement before it).
+"""
+
+from __future__ import annotations
+
+import weakref
+from itertools import chain
+
+from sqlalchemy import event, inspect, select, update
+from sqlalchemy.orm import ORMExecuteState, Session
+
+from ..models import CatalogVersion, Category, Product
+
+TRACKED = (Product, Category)
+TRACKED_TABLES = frozenset({Product.__table__, Category.__table__})
+_CHANGED = "storefront.catalog_changed"
+# Engines known to have the table (a database at an older revision has not).
+_HAS_TABLE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _touches_catalog(session: Session) -> bool:
+    return any(
+        isinstance(obj, TRACKED) for obj in chain(session.new, session.dirty, session.deleted)
+    )
+
+
+@event.listens_for(Session, "before_flush")
+def _note_flush(session: Session, _context, _instances) -> None:
+    if _touches_catalog(session):
+        session.info[_CHANGED] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_bulk(state: ORMExecuteState) -> None:
+    writes = state.is_update or state.is_delete or state.is_insert
+    if writes and getattr(state.statement, "table", None) in TRACKED_TABLES:
+        state.session.info[_CHANGED] = True
+
+
+@event.listens_for(Session, "before_commit")
+def _bump_on_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # the outermost commit bumps, once
+    if session.info.get(_CHANGED) or _touches_catalog(session):
+        session.info.pop(_CHANGED, None)
+        bump(session)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session: Session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_CHANGED, None)
+
+
+def _has_table(session: Session) -> bool:
+    engine = session.get_bind()
+    if _HAS_TABLE.get(engine):
+        return True
+    present = inspect(session.connection()).has_table(CatalogVersion.__tablename__)
+    if present:
+        _HAS_TABLE[engine] = True
+    return present
+
+
+def bump(session: Session) -> None:
+    """Add one to the version, in the session's transaction."""
+    if not _has_table(session):
+        return
+    result = session.execute(
+        update(CatalogVersion)
+        .where(CatalogVersion.id == 1)
+        .values(version=CatalogVersion.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount == 0:  # the row was removed (tests empty every table)
+        session.add(CatalogVersion(id=1, version=1))
+        session.flush()
+
+
+def current(session: Session) -> int | None:
+    """The version now, or None when it cannot be read (no such table or row)."""
+    if not _has_table(session):
+        return None
+    return session.scalar(select(CatalogVersion.version).where(CatalogVersion.id == 1))

@@ -1,0 +1,158 @@
+"""The catalog cache: a repeated request is answered from memory, and the next
+request after any kind of change to the catalog sees the change."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import select
+
+from storefront.api.fast import product_dict, product_page_dict
+from storefront.extensions import db
+from storefront.models import CatalogVersion
+from storefront.services import cart, catalog, inventory, orders
+from storefront.services.errors import DomainError
+from tests.api.conftest import bearer
+from tests.conftest import ADMIN_PASSWORD
+from tests.web.conftest import count_queries
+
+
+def version() -> int:
+    db.session.rollback()
+    return db.session.scalar(select(CatalogVersion.version))
+
+
+@pytest.fixture
+def mug(make_product):
+    return make_product(name="Ceramic Mug", price="12.50", stock=5, category="Kitchen")
+
+
+def fresh_list(**kwargs) -> bytes:
+    """What the list answers when built now from the database (no cache)."""
+    from flask import current_app
+
+    db.session.rollback()
+    return current_app.json.response(product_page_dict(catalog.search_products(**kwargs))).data
+
+
+def fresh_product(product_id: int) -> bytes:
+    from flask import current_app
+
+    db.session.rollback()
+    return current_app.json.response(product_dict(catalog.get_product(product_id))).data
+
+
+def test_a_repeated_request_costs_one_small_query(client, mug):
+    first = client.get("/api/products?per_page=100")
+    with count_queries() as statements:
+        again = client.get("/api/products?per_page=100")
+    assert again.get_data() == first.get_data()
+    queries = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(queries) == 1 and "catalog_version" in queries[0], statements
+
+
+def test_an_admin_token_is_never_answered_from_the_shared_cache(client, mug, make_user):
+    catalog.archive_product(mug.id)
+    assert client.get(f"/api/products/{mug.id}").status_code == 404
+    admin = make_user("admin", email="cache-admin@example.com")
+    token = client.post(
+        "/api/auth/login", json={"email": admin.email, "password": ADMIN_PASSWORD}
+    ).get_json()["access_token"]
+    seen = client.get(f"/api/products/{mug.id}", headers=bearer(token))
+    assert seen.status_code == 200 and seen.get_json()["is_active"] is False
+    assert client.get(f"/api/products/{mug.id}").status_code == 404
+
+
+def _place_order(make_user, product_id):
+    buyer = make_user("customer")
+    cart.add_to_cart(buyer.id, product_id, 2)
+    return orders.place_order(buyer.id, "1 Test Road").order
+
+
+CHANGES = {
+    "price": lambda mug, **_: catalog.update_product(mug.id, price="11.00"),
+    "name": lambda mug, **_: catalog.update_product(mug.id, name="Big Mug"),
+    "description": lambda mug, **_: catalog.update_product(mug.id, description="Now blue."),
+    "stock adjustment": lambda mug, **_: inventory.adjust_stock(mug.id, -1, "broken", None),
+    "category": lambda mug, **_: catalog.update_product(mug.id, category="Tableware"),
+    "image": lambda mug, **_: catalog.set_product_image(mug.id, "products/new.jpg"),
+    "archive": lambda mug, **_: catalog.archive_product(mug.id),
+    "new product": lambda mug, make_product, **_: make_product(name="Teapot"),
+    "delete": lambda mug, make_product, **_: catalog.delete_product(make_product(name="Doomed").id),
+    "order": lambda mug, make_user, **_: _place_order(make_user, mug.id),
+    "order cancelled": lambda mug, make_user, **_: orders.cancel_order(
+        (o := _place_order(make_user, mug.id)).id, o.user_id
+    ),
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_the_next_request_after_a_change_sees_it(client, mug, make_product, make_user, change):
+    urls = ["/api/products", "/api/products?per_page=100", "/api/products/search?q=mug"]
+    for url in urls:  # warm the cache
+        client.get(url)
+    client.get(f"/api/products/{mug.id}")
+    before = version()
+    CHANGES[change](mug, make_product=make_product, make_user=make_user)
+    assert version() > before
+    assert client.get("/api/products").get_data() == fresh_list()
+    assert client.get("/api/products?per_page=100").get_data() == fresh_list(per_page=100)
+    assert client.get("/api/products/search?q=mug").get_data() == fresh_list(q="mug")
+    answer = client.get(f"/api/products/{mug.id}")
+    if change == "archive":
+        assert answer.status_code == 404
+    else:
+        assert answer.get_data() == fresh_product(mug.id)
+
+
+def test_a_refused_change_rolls_back_with_its_bump(client, mug):
+    before = version()
+    with pytest.raises(DomainError):
+        inventory.adjust_stock(mug.id, -100, "too many", None)
+    assert version() == before
+
+
+def test_reads_do_not_bump(client, mug):
+    before = version()
+    client.get("/api/products")
+    client.get(f"/products/{mug.id}-{mug.slug}")
+    catalog.search_products(q="mug")
+    assert version() == before
+
+
+def test_another_process_sees_a_change_made_through_this_one(make_app, mug):
+    # Two apps on one database stand for two processes (or hosts), each with its cache.
+    one, two = make_app().test_client(), make_app().test_client()
+    assert one.get("/api/products").get_json()["items"][0]["price"] == "12.50"
+    assert two.get("/api/products").get_json()["items"][0]["price"] == "12.50"
+    catalog.update_product(mug.id, price="9.99")
+    assert two.get("/api/products").get_json()["items"][0]["price"] == "9.99"
+    assert one.get("/api/products").get_json()["items"][0]["price"] == "9.99"
+
+
+@pytest.mark.postgres_only
+def test_concurrent_changes_each_bump_the_version(app, make_product):
+    products = [make_product(name=f"Racer {i}", stock=100) for i in range(8)]
+    before = version()
+    errors = []
+    start = threading.Barrier(len(products))
+
+    def adjust(product_id):
+        with app.app_context():
+            try:
+                start.wait()
+                for _ in range(5):
+                    inventory.adjust_stock(product_id, 1, "restock", None)
+            except Exception as exc:  # pragma: no cover - reported below
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=adjust, args=(p.id,)) for p in products]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert version() == before + len(products) * 5
