@@ -18,7 +18,11 @@
   });
 
   // A select marked data-autosubmit (the catalog's sort) applies at once.
+  // Its form's own button is then only needed without script: hide it.
   document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+    select.form.querySelectorAll("button[type=submit]").forEach(function (button) {
+      button.hidden = true;
+    });
     select.addEventListener("change", function () {
       if (select.form.requestSubmit) {
         select.form.requestSubmit();

@@ -25,13 +25,18 @@ from .security import BEARER, OAUTH2, check_media_type
 API_VERSION = "1.0.0"
 
 API_DESCRIPTION = """
-The storefront's JSON API. JSON in and out (UTF-8); uploads are multipart.
+The storefront's JSON API: browse the catalog, keep a cart, place and follow
+orders, and (as an admin) manage products, stock, orders and users. JSON in and
+out (UTF-8); uploads are multipart.
+
+**Try it here.** Log in with the **Authorize** button (your email as
+*username*, and your password), then open an operation and press *Try it out*.
 
 **Authentication.** `POST /api/auth/login` returns a short-lived access token
 and a single-use refresh token (HS256 JWTs). Send the access token as
 `Authorization: Bearer <token>`. A browser session cookie never authenticates
-`/api`. The Authorize button takes an email as *username* (OAuth2 password
-flow) or a pasted access token.
+`/api`. The Authorize button takes an email and password, or a pasted access
+token.
 
 **Errors** are RFC 9457 `application/problem+json` with `type` (`about:blank`),
 `title`, `status`, `detail`, plus `code` (a stable machine-readable name such as
@@ -39,7 +44,7 @@ flow) or a pasted access token.
 `X-Request-ID` header; quote it when reporting a 500). 422s list every invalid
 field in `errors: [{field, message}]`; a field-less body error names `body`.
 
-**Choices made where the contract was silent:**
+**Details worth knowing:**
 
 - Unknown fields in a JSON body are refused (422): a misspelt field should not
   be silently ignored. Unknown query parameters are ignored.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import case, delete, exists, func, or_, select
@@ -331,3 +332,25 @@ def set_product_image(product_id: int, image_path: str | None) -> tuple[Product,
     product.image_path = image_path
     db.session.flush()
     return product, old
+
+
+# A sitemap file holds at most 50,000 URLs (sitemaps.org); the newest products first.
+SITEMAP_MAX_PRODUCTS = 49_000
+
+
+@dataclass(frozen=True)
+class SitemapEntry:
+    id: int
+    slug: str
+    updated_at: datetime
+
+
+def sitemap_products(limit: int = SITEMAP_MAX_PRODUCTS) -> list[SitemapEntry]:
+    """The active products a search engine may list, newest change first, bounded."""
+    rows = db.session.execute(
+        select(Product.id, Product.slug, Product.updated_at)
+        .where(Product.is_active.is_(True))
+        .order_by(Product.updated_at.desc(), Product.id.desc())
+        .limit(limit)
+    )
+    return [SitemapEntry(*row) for row in rows]

@@ -13,6 +13,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from ..services import cart as cart_service
+from ..services import catalog as catalog_service
 from ..services.errors import NotAShopper, NotFound, OutOfStock, ValidationError
 from . import guest_cart
 from .forms import AddToCartForm, CartQuantityForm, ConfirmForm, safe_next
@@ -70,7 +71,8 @@ def add():
         return redirect(safe_next(form.next.data) or url_for("shop.home"), code=303)
     except (ValidationError, guest_cart.TooManyLines) as exc:
         return render_product_with_errors(product_id, form, exc, 422)
-    flash(f"Added {quantity} {'item' if quantity == 1 else 'items'} to your cart.", "success")
+    name = catalog_service.get_product(product_id).name
+    flash(f"Added {quantity} × {name} to your cart.", "added")  # flashes.html: cart, checkout
     return redirect(safe_next(form.next.data) or url_for("cart.view"), code=303)
 
 

@@ -98,7 +98,7 @@ class RegisterForm(FlaskForm):
     confirm_password = PasswordField(
         "Repeat the password",
         validators=[
-            DataRequired("Repeat the password."),
+            DataRequired("Type your password a second time."),
             EqualTo("password", "The two passwords differ."),
         ],
     )

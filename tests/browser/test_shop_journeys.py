@@ -84,11 +84,13 @@ def test_a_guest_shops_registers_checks_out_and_cancels(page, in_app):
     save_screenshots(page, "shop-product")
     page.get_by_label("Quantity").fill("2")
     page.get_by_role("button", name="Add to cart").click()
-    expect(page.get_by_role("status").filter(has_text="Added 2 items")).to_be_visible()
+    added = page.get_by_role("status").filter(has_text="Added 2 × Trail Lamp to your cart.")
+    expect(added).to_be_visible()
+    expect(added.get_by_role("link", name="Check out")).to_be_visible()
     expect(page.get_by_test_id("cart-count")).to_have_text("2")
 
-    # The cart, as a guest.
-    page.get_by_role("link", name="Cart 2 items").click()
+    # The cart, as a guest, from the message's "View cart".
+    added.get_by_role("link", name="View cart").click()
     expect(page.get_by_test_id("cart-line")).to_have_count(1)
     expect(page.get_by_test_id("cart-total")).to_have_text("BDT 2,500.00")
     save_screenshots(page, "shop-cart")

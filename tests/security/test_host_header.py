@@ -58,7 +58,9 @@ def test_with_a_public_base_url_image_urls_start_with_it_whatever_the_host(
 
 
 @pytest.mark.parametrize("base", [None, BASE])
-def test_the_product_pages_canonical_link_ignores_the_host(make_app, make_product, base):
+def test_the_product_pages_canonical_og_and_json_ld_urls_ignore_the_host(
+    make_app, make_product, base
+):
     app = make_app(PUBLIC_BASE_URL=base)
     with app.app_context():
         product = make_product(name="Pictured Mug")
@@ -68,6 +70,8 @@ def test_the_product_pages_canonical_link_ignores_the_host(make_app, make_produc
     assert "evil.example" not in html
     path = f"/products/{product.id}-{product.slug}"
     assert f'<link rel="canonical" href="{base or ""}{path}">' in html
+    assert f'<meta property="og:url" content="{base or ""}{path}">' in html
+    assert f'"url": "{base or ""}{path}"' in html  # the JSON-LD
 
 
 def test_the_api_docs_never_name_the_requests_host(client):
