@@ -29,6 +29,19 @@ class StoreLoginManager(LoginManager):
             return False
         return super()._session_protection_failed()
 
+    def _load_user_from_remember_cookie(self, cookie):
+        """Log in from the remember-me cookie, and bind the new session to this browser.
+
+        Flask-Login puts the user id in the session but not the browser's
+        fingerprint (``_id``), so under strong protection the very next request
+        failed the check, logged the shopper out and deleted the cookie:
+        "remember me" lasted one page.
+        """
+        user = super()._load_user_from_remember_cookie(cookie)
+        if user is not None:
+            session["_id"] = self._session_identifier_generator()
+        return user
+
 
 login_manager = StoreLoginManager()
 csrf = CSRFProtect()

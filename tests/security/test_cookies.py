@@ -45,3 +45,17 @@ def test_logout_deletes_the_remember_me_cookie(client, customer):
     response = client.get("/account")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     assert "Log in" in client.get("/").get_data(as_text=True)
+
+
+def test_remember_me_keeps_the_shopper_logged_in_after_the_browser_restarts(client, customer):
+    client.post(
+        "/login", data={"email": customer.email, "password": CUSTOMER_PASSWORD, "remember": "y"}
+    )
+    client.delete_cookie("session")  # the browser closed: only the remember-me cookie is left
+
+    # Not for one page only: every page after it, as the same shopper.
+    for _ in range(3):
+        response = client.get("/account")
+        assert response.status_code == 200, response.headers.get("Location")
+        assert customer.email in response.get_data(as_text=True)
+    assert client.get_cookie("remember_token") is not None
