@@ -74,4 +74,34 @@
       }
     });
   });
+
+  // A destructive action asks first. Without script its button leads to a
+  // confirmation page; with it, the same question opens in a <dialog> here
+  // ("no" closes it: formmethod=dialog; Escape too).
+  document.querySelectorAll("form[data-confirm]").forEach(function (trigger) {
+    var dialog = document.getElementById(trigger.dataset.confirm);
+    if (!dialog || typeof dialog.showModal !== "function") {
+      return;
+    }
+    trigger.addEventListener("submit", function (event) {
+      event.preventDefault();
+      dialog.showModal();
+    });
+  });
+
+  // The back office's sidebar is open in the page (so it works without
+  // script) and folds into its "Menu" on a phone.
+  var phone = window.matchMedia("(max-width: 899px)");
+  document.querySelectorAll("details[data-phone-collapse]").forEach(function (menu) {
+    var fit = function () {
+      menu.open = !phone.matches;
+    };
+    fit();
+    phone.addEventListener("change", fit);
+  });
+
+  // A wide chart on a phone opens at its latest day, not its oldest.
+  document.querySelectorAll("[data-scroll-end]").forEach(function (box) {
+    box.scrollLeft = box.scrollWidth;
+  });
 })();

@@ -56,10 +56,15 @@ def _next_target(form_next: str | None = None) -> str | None:
     return safe_next(form_next) or safe_next(request.args.get("next"))
 
 
+def _home_for(user) -> str:
+    """Where a login without a ``next`` lands: admins work in the back office."""
+    return url_for("admin.dashboard") if user.is_admin else url_for("shop.home")
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(_next_target() or url_for("shop.home"))
+        return redirect(_next_target() or _home_for(current_user))
     form = LoginForm(next=safe_next(request.args.get("next")) or "")
     if form.validate_on_submit():
         email = form.email.data
@@ -72,7 +77,7 @@ def login():
         else:
             _start_session(user, remember=form.remember.data)
             flash(f"Welcome back{', ' + user.full_name if user.full_name else ''}!", "success")
-            return redirect(_next_target(form.next.data) or url_for("shop.home"), code=303)
+            return redirect(_next_target(form.next.data) or _home_for(user), code=303)
     status = 422 if form.errors else 200
     return render_template("auth/login.html", form=form), status
 
@@ -91,7 +96,7 @@ def register():
         else:
             _start_session(user)
             flash("Welcome! Your account is ready.", "success")
-            return redirect(_next_target(form.next.data) or url_for("shop.home"), code=303)
+            return redirect(_next_target(form.next.data) or _home_for(user), code=303)
     status = 422 if form.errors else 200
     return render_template("auth/register.html", form=form), status
 

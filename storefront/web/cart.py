@@ -16,7 +16,8 @@ from ..services import cart as cart_service
 from ..services import catalog as catalog_service
 from ..services.errors import NotAShopper, NotFound, OutOfStock, ValidationError
 from . import guest_cart
-from .forms import AddToCartForm, CartQuantityForm, ConfirmForm, safe_next
+from .confirm import Confirmation, confirmation_page, items_phrase
+from .forms import AddToCartForm, CartQuantityForm, safe_next
 from .shop import render_product_with_errors
 
 bp = Blueprint("cart", __name__)
@@ -28,13 +29,24 @@ def _current_cart() -> cart_service.CartView:
     return cart_service.guest_cart_view(guest_cart.lines())
 
 
+def _clear_confirmation(cart: cart_service.CartView) -> Confirmation:
+    return Confirmation(
+        question=f"Remove all {items_phrase(cart.item_count)} from your cart?",
+        page_url=url_for("cart.confirm_clear"),
+        back_url=url_for("cart.view"),
+        confirm_label="Yes, empty the cart",
+        cancel_label="No, keep them",
+    )
+
+
 def _render_cart(status: int = 200, line_errors: dict | None = None, typed: dict | None = None):
+    cart = _current_cart()
     return (
         render_template(
             "cart/cart.html",
-            cart=_current_cart(),
+            cart=cart,
             quantity_form=CartQuantityForm(formdata=None),
-            confirm_form=ConfirmForm(),
+            clear=_clear_confirmation(cart),
             line_errors=line_errors or {},
             typed=typed or {},
         ),
@@ -132,6 +144,14 @@ def remove(line: int):
         abort(404)
     flash("The item was removed from your cart.", "success")
     return redirect(url_for("cart.view"), code=303)
+
+
+@bp.get("/cart/clear")
+def confirm_clear():
+    cart = _current_cart()
+    if cart.is_empty:
+        return redirect(url_for("cart.view"), code=303)
+    return confirmation_page(_clear_confirmation(cart))
 
 
 @bp.post("/cart/clear")

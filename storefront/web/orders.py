@@ -7,7 +7,8 @@ from flask_login import current_user, login_required
 
 from ..services import orders as order_service
 from ..services.errors import InvalidTransition, NotFound
-from .forms import ConfirmForm, page_number
+from .confirm import Confirmation, confirmation_page, items_phrase
+from .forms import page_number
 
 bp = Blueprint("orders", __name__)
 
@@ -34,8 +35,30 @@ def detail(order_id: int):
         "orders/detail.html",
         order=order,
         can_cancel=order.status in order_service.CANCELLABLE,
-        confirm_form=ConfirmForm(),
+        cancel=cancel_confirmation(order),
     )
+
+
+def cancel_confirmation(order) -> Confirmation:
+    count = sum(item.quantity for item in order.items)
+    return Confirmation(
+        question=f"Cancel order #{order.id} ({items_phrase(count)})?",
+        detail="The items go back on the shelf. This cannot be undone.",
+        page_url=url_for("orders.cancel", order_id=order.id),
+        back_url=url_for("orders.detail", order_id=order.id),
+        confirm_label="Yes, cancel the order",
+        cancel_label="No, keep the order",
+    )
+
+
+@bp.get("/orders/<int:order_id>/cancel")
+@login_required
+def confirm_cancel(order_id: int):
+    try:
+        order = order_service.get_order(order_id, owner_id=current_user.id)
+    except NotFound:
+        abort(404)
+    return confirmation_page(cancel_confirmation(order))
 
 
 @bp.post("/orders/<int:order_id>/cancel")

@@ -27,7 +27,30 @@ def require_admin():
 
 @bp.context_processor
 def admin_helpers():
-    return {"url_with": url_with, "local_time": local_time, "thumbnail_of": thumbnail_of}
+    return {
+        "url_with": url_with,
+        "local_time": local_time,
+        "thumbnail_of": thumbnail_of,
+        "admin_sections": admin_sections,
+    }
+
+
+# The sidebar: (section, endpoint, label). A page names its section to be marked current.
+SECTIONS = [
+    ("dashboard", "admin.dashboard", "Dashboard"),
+    ("orders", "admin.orders_list", "Orders"),
+    ("products", "admin.products", "Products"),
+    ("users", "admin.users_list", "Users"),
+    ("discounts", "admin.discount_codes", "Discounts"),
+    ("shipping", "admin.shipping_methods", "Shipping"),
+    ("mail", "admin.mail_list", "Mail"),
+]
+
+
+def admin_sections() -> list[tuple[str, str, str]]:
+    """The sidebar's sections whose page exists in this app (others are added as they land)."""
+    endpoints = current_app.view_functions
+    return [section for section in SECTIONS if section[1] in endpoints]
 
 
 def local_time(moment) -> str:

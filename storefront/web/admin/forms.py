@@ -23,6 +23,7 @@ from wtforms.validators import (
 )
 
 from ...services import errors as domain
+from ..forms import ConfirmForm  # noqa: F401  (one ConfirmForm for both faces)
 
 
 def _strip(value):
@@ -83,10 +84,6 @@ class OrderStatusForm(FlaskForm):
     new_status = HiddenField(validators=[InputRequired()])
     # Checked (length, only with "shipped") by the orders service.
     tracking_number = StringField()
-
-
-class ConfirmForm(FlaskForm):
-    """A button that changes something: only the CSRF token."""
 
 
 class NewAdminForm(FlaskForm):

@@ -6,6 +6,7 @@ from flask_login import current_user
 from ...models import ORDER_STATUSES
 from ...services import orders, reporting
 from ...services.errors import Conflict, NotFound, ValidationError
+from ..confirm import Confirmation, confirmation_page, items_phrase
 from . import bp, page_number
 from .forms import OrderStatusForm
 
@@ -56,8 +57,32 @@ def order_detail(order_id: int):
         transitions=[(s, ACTIONS.get(s, s)) for s in orders.allowed_transitions(order.status)],
         form=OrderStatusForm(),
         max_tracking_number=orders.MAX_TRACKING_NUMBER,
+        cancel=_cancel_confirmation(order),
         section="orders",
     )
+
+
+def _cancel_confirmation(order) -> Confirmation:
+    count = sum(item.quantity for item in order.items)
+    return Confirmation(
+        question=f"Cancel order #{order.id} and put {items_phrase(count)} back in stock?",
+        detail="The customer sees the order as cancelled. This cannot be undone.",
+        page_url=url_for("admin.confirm_cancel_order", order_id=order.id),
+        post_to=url_for("admin.change_order_status", order_id=order.id),
+        back_url=url_for("admin.order_detail", order_id=order.id),
+        confirm_label="Yes, cancel and restock",
+        cancel_label="No, keep the order",
+        hidden=(("new_status", "cancelled"),),
+    )
+
+
+@bp.get("/orders/<int:order_id>/cancel")
+def confirm_cancel_order(order_id: int):
+    try:
+        order = orders.get_order(order_id)
+    except NotFound:
+        abort(404)
+    return confirmation_page(_cancel_confirmation(order), admin=True, section="orders")
 
 
 @bp.post("/orders/<int:order_id>/status")

@@ -7,9 +7,10 @@ from ...media import image_urls
 from ...services import catalog, inventory, reporting, stock_alerts
 from ...services.errors import DomainError, NotFound, ValidationError
 from ...services.images import ImageTooLarge, replace_product_image
+from ..confirm import Confirmation, confirmation_page
+from ..forms import ConfirmForm
 from . import bp, page_number
 from .forms import (
-    ConfirmForm,
     ImageForm,
     NewProductForm,
     ProductForm,
@@ -82,10 +83,29 @@ def _form_page(form, *, product=None, image_form=None, status=200):
             categories=categories,
             confirm=ConfirmForm(),
             waiting_alerts=stock_alerts.waiting_count(product.id) if product is not None else 0,
+            archive=_archive_confirmation(product) if product is not None else None,
             section="products",
         ),
         status,
     )
+
+
+def _archive_confirmation(product) -> Confirmation:
+    return Confirmation(
+        question=f"Archive “{product.name}”?",
+        detail="It is hidden from the shop and cannot be bought; orders keep it. "
+        "You can restore it later.",
+        page_url=url_for("admin.archive_product", product_id=product.id),
+        back_url=url_for("admin.edit_product", product_id=product.id),
+        confirm_label="Yes, archive it",
+        cancel_label="No, keep it in the shop",
+    )
+
+
+@bp.get("/products/<int:product_id>/archive")
+def confirm_archive_product(product_id: int):
+    product = _product_or_404(product_id)
+    return confirmation_page(_archive_confirmation(product), admin=True, section="products")
 
 
 @bp.route("/products/new", methods=["GET", "POST"])

@@ -6,8 +6,10 @@ from flask_login import current_user
 from ...models import ROLES
 from ...services import accounts, orders
 from ...services.errors import CannotActOnSelf, DomainError, NotFound
+from ..confirm import Confirmation, confirmation_page
+from ..forms import ConfirmForm
 from . import bp, page_number
-from .forms import ConfirmForm, NewAdminForm, show_errors
+from .forms import NewAdminForm, show_errors
 
 PER_PAGE = 20
 STATES = {"": None, "active": True, "deactivated": False}
@@ -48,9 +50,30 @@ def user_detail(user_id: int):
         user=user,
         user_orders=user_orders,
         confirm=ConfirmForm(),
+        deactivate=_deactivate_confirmation(user),
         is_self=user.id == current_user.id,
         section="users",
     )
+
+
+def _deactivate_confirmation(user) -> Confirmation:
+    return Confirmation(
+        question=f"Deactivate {user.email}?",
+        detail="They are logged out everywhere and can no longer log in. Their orders are kept.",
+        page_url=url_for("admin.deactivate_user", user_id=user.id),
+        back_url=url_for("admin.user_detail", user_id=user.id),
+        confirm_label="Yes, deactivate",
+        cancel_label="No, keep it active",
+    )
+
+
+@bp.get("/users/<int:user_id>/deactivate")
+def confirm_deactivate_user(user_id: int):
+    try:
+        user = accounts.get_user(user_id)
+    except NotFound:
+        abort(404)
+    return confirmation_page(_deactivate_confirmation(user), admin=True, section="users")
 
 
 def _set_active(user_id: int, active: bool):

@@ -1,0 +1,86 @@
+"""No page of either face is wider than a 390 px phone: the walk covers every
+HTML page in the URL map, so a page added later is measured too."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import expect
+
+from storefront.services import accounts, cart, catalog, inventory, orders
+from tests.browser.conftest import PHONE, log_in
+from tests.conftest import ADMIN_PASSWORD, CUSTOMER_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+ADMIN = "boss@example.com"
+SHOPPER = "shopper@example.com"
+# Not pages: the API (and its docs), files, and machine-read answers.
+NOT_PAGES = ("/api", "/static/", "/media/", "/healthz", "/readyz", "/robots.txt", "/sitemap.xml")
+LONG = "Extraordinarily-long-unbroken-product-name-that-could-widen-a-table " * 2
+
+
+def _set_up() -> dict:
+    accounts.register(
+        ADMIN, ADMIN_PASSWORD, "Boss Admin with a rather long full name", role="admin"
+    )
+    shopper = accounts.register(SHOPPER, CUSTOMER_PASSWORD, "Sumi Shopper")
+    product = catalog.create_product(
+        name=LONG.strip(), price=Decimal("1250000.50"), stock_quantity=50, category="Kitchen"
+    )
+    inventory.adjust_stock(product.id, -45, "Counted twice")
+    cart.add_to_cart(shopper.id, product.id, 2)
+    order = orders.place_order(shopper.id, "House 4, Road 2, Dhanmondi, Dhaka 1205").order
+    cart.add_to_cart(shopper.id, product.id, 1)
+    return {
+        "product_id": product.id,
+        "slug": product.slug,
+        "order_id": order.id,
+        "user_id": shopper.id,
+        "token": "a-token-that-is-not-valid",  # its page says so: measured too
+    }
+
+
+def _pages(app, ids: dict) -> dict[str, list[str]]:
+    """Every GET page by who sees it: guests (auth), admins (admin), shoppers (the rest)."""
+    faces: dict[str, list[str]] = {"guest": [], "shopper": [], "admin": []}
+    for rule in app.url_map.iter_rules():
+        blueprint = rule.endpoint.split(".")[0]
+        if "GET" not in rule.methods or rule.rule.startswith(NOT_PAGES):
+            continue
+        url = rule.rule
+        for name, value in ids.items():
+            url = url.replace(f"<int:{name}>", str(value)).replace(f"<{name}>", str(value))
+        assert "<" not in url, f"no value for an argument of {rule.rule}"
+        face = {"auth": "guest", "admin": "admin"}.get(blueprint, "shopper")
+        faces[face].append(url)
+    return {face: sorted(set(urls)) for face, urls in faces.items()}
+
+
+@pytest.mark.parametrize("face", ["guest", "shopper", "admin"])
+def test_no_page_is_wider_than_a_phone(browser, live_server, live_app, in_app, face):
+    ids = in_app(_set_up)
+    urls = _pages(live_app, ids)[face]
+    assert urls
+    context = browser.new_context(base_url=live_server.url, viewport=PHONE)
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    try:
+        if face != "guest":
+            log_in(
+                page,
+                ADMIN if face == "admin" else SHOPPER,
+                ADMIN_PASSWORD if face == "admin" else CUSTOMER_PASSWORD,
+            )
+        wide = []
+        for url in urls:
+            response = page.goto(url)
+            assert response.status < 500, url
+            expect(page.locator("main")).to_be_visible()
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > PHONE["width"]:
+                wide.append(f"{url}: {width}px")
+        assert not wide, "wider than the phone:\n" + "\n".join(wide)
+    finally:
+        context.close()
