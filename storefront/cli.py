@@ -146,23 +146,33 @@ DEMO_ADMIN_EMAIL = "admin@example.com"
 
 
 @click.command("demo-admin")
-def demo_admin_command() -> None:
-    """Make sure a demo admin exists and print its login (kept in the instance folder)."""
+@click.option(
+    "--base-url", default="http://127.0.0.1:5000", show_default=True, help="Where the store runs."
+)
+def demo_admin_command(base_url: str) -> None:
+    """Make sure a demo admin exists; print where the shop, back office and API docs are,
+    and the admin's login (kept in the instance folder: email, then password)."""
     from flask import current_app
 
     secret_file = Path(current_app.instance_path) / "demo_admin.txt"
     user = db.session.scalar(select(User).where(User.email == DEMO_ADMIN_EMAIL))
+    password = None
     if user is None:
         password = secrets.token_urlsafe(12)
         accounts.create_admin(DEMO_ADMIN_EMAIL, password, "Demo Admin")
-        secret_file.write_text(password + "\n")
-        secret_file.chmod(0o600)
     elif secret_file.exists():
-        password = secret_file.read_text().strip()
+        password = secret_file.read_text().split()[-1]  # an older file held the password alone
+    if password is not None:
+        secret_file.write_text(f"{DEMO_ADMIN_EMAIL}\n{password}\n")
+        secret_file.chmod(0o600)
+    base = base_url.rstrip("/")
+    click.echo(f"Shop:        {base}/")
+    click.echo(f"Back office: {base}/admin/")
+    click.echo(f"API docs:    {base}/api/docs")
+    if password is None:
+        click.echo(f"Demo admin:  {DEMO_ADMIN_EMAIL} (its password was set elsewhere)")
     else:
-        click.echo(f"Demo admin: {DEMO_ADMIN_EMAIL} (its password was set elsewhere).")
-        return
-    click.echo(f"Demo admin: {DEMO_ADMIN_EMAIL} / {password}")
+        click.echo(f"Demo admin:  {DEMO_ADMIN_EMAIL} / {password} (also in {secret_file})")
 
 
 @click.command("deliver-email")

@@ -11,6 +11,8 @@ CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("9999999999.99")
 # ASCII digits only: ``\d`` would also take "１２" and "١٢", which Decimal reads.
 _MONEY_TEXT = re.compile(r"[0-9]+(\.[0-9]{1,2})?")
+# An amount as the shop shows it to people: commas between groups of three ("1,250.50").
+_GROUPED_TEXT = re.compile(r"[0-9]{1,3}(,[0-9]{3})+(\.[0-9]{1,2})?")
 
 
 def quantize(value: Decimal) -> Decimal:
@@ -44,6 +46,18 @@ def parse_money(value, field: str = "price") -> Decimal:
     if amount > MAX_AMOUNT:
         raise ValidationError("The amount is too large.", field=field)
     return quantize(amount)
+
+
+def without_grouping(text):
+    """``text`` without its grouping commas when they are where the shop puts them
+    ("1,250.50" -> "1250.50"); anything else unchanged, for ``parse_money`` to judge.
+
+    For amounts people type in forms, which should accept what the shop shows
+    them; the API reads amounts strictly and does not call this.
+    """
+    if isinstance(text, str) and _GROUPED_TEXT.fullmatch(text.strip()):
+        return text.strip().replace(",", "")
+    return text
 
 
 def format_money(amount: Decimal) -> str:

@@ -224,3 +224,9 @@ def test_catalog_writes_are_for_admins(client, as_customer, make_product):
     for method, url, body in calls:
         assert_problem(getattr(client, method)(url, json=body), 401)
         assert_problem(getattr(client, method)(url, json=body, headers=as_customer), 403)
+
+
+def test_the_api_refuses_a_price_with_grouping_commas(client, as_admin):
+    body = {"name": "Comma mug", "price": "1,250.50", "stock_quantity": 1}
+    response = client.post("/api/products", json=body, headers=as_admin)
+    assert response.status_code == 422

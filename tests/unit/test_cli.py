@@ -129,3 +129,20 @@ def test_check_stock_fails_and_names_a_product_whose_stock_left_its_ledger(runne
     assert "stock 7, ledger sum 5" in result.output
     assert "Good Kettle" not in result.output
     assert ledger_sum(broken.id) == 5
+
+
+def test_demo_admin_prints_where_everything_is_and_keeps_email_and_password(
+    runner, app, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))  # not the developer's instance
+    result = runner.invoke(args=["demo-admin", "--base-url", "http://127.0.0.1:5055"])
+    assert result.exit_code == 0, result.output
+    assert "Shop:        http://127.0.0.1:5055/" in result.output
+    assert "Back office: http://127.0.0.1:5055/admin/" in result.output
+    assert "API docs:    http://127.0.0.1:5055/api/docs" in result.output
+    email, password = (Path(app.instance_path) / "demo_admin.txt").read_text().split()
+    assert email == "admin@example.com"
+    assert f"Demo admin:  {email} / {password}" in result.output
+    # A second run (make run again) prints the same login from the file.
+    again = runner.invoke(args=["demo-admin"])
+    assert f"{email} / {password}" in again.output

@@ -10,7 +10,12 @@ from storefront.extensions import db
 from storefront.models import Order
 from storefront.services import cart, orders
 from storefront.services.errors import ValidationError
-from storefront.services.money import display_money, format_money, parse_money
+from storefront.services.money import (
+    display_money,
+    format_money,
+    parse_money,
+    without_grouping,
+)
 
 
 def test_float_arithmetic_really_is_off_for_these_amounts():
@@ -116,3 +121,16 @@ def test_parse_money_refuses_anything_but_plain_amounts(value):
 def test_money_is_shown_with_two_decimals():
     assert format_money(Decimal("1250")) == "1250.00"
     assert display_money(Decimal("1250.5"), "BDT") == "BDT 1,250.50"
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("1,250.50", "1250.50"), (" 1,000 ", "1000"), ("1250.50", "1250.50"), ("1,25.0", "1,25.0")],
+)
+def test_without_grouping_drops_only_commas_where_the_shop_puts_them(typed, expected):
+    assert without_grouping(typed) == expected
+
+
+def test_the_strict_parser_still_refuses_grouping_commas():
+    with pytest.raises(ValidationError):
+        parse_money("1,250.50")

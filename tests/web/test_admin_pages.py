@@ -55,6 +55,24 @@ def test_creating_a_product_with_a_new_category(staff):
     assert "created" in staff.get(response.headers["Location"]).get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    ("typed", "price"), [("1,250.50", "1250.50"), ("12,345,678", "12345678.00")]
+)
+def test_a_price_may_be_typed_with_grouping_commas_as_the_shop_shows_it(staff, typed, price):
+    data = {"name": "Comma teapot", "price": typed, "stock_quantity": "1", "is_active": "y"}
+    assert staff.post("/admin/products/new", data=data).status_code == 302
+    product = catalog.search_products(q="comma teapot", include_inactive=True).items[0]
+    assert product.price == Decimal(price)
+
+
+@pytest.mark.parametrize("typed", ["1,25.00", "12,50", "1,2500.00", ",250"])
+def test_commas_out_of_place_are_refused(staff, typed):
+    data = {"name": "Odd teapot", "price": typed, "stock_quantity": "1", "is_active": "y"}
+    response = staff.post("/admin/products/new", data=data)
+    assert response.status_code == 422
+    assert typed in response.get_data(as_text=True)
+
+
 def test_a_bad_price_is_refused_next_to_the_field_keeping_what_was_typed(staff):
     response = staff.post(
         "/admin/products/new",
@@ -309,3 +327,9 @@ def test_creating_an_admin_with_a_taken_email_is_refused_next_to_the_field(staff
     body = response.get_data(as_text=True)
     assert 'id="email-error"' in body and "already exists" in body
     assert accounts.get_user(customer.id).role == "customer"
+
+
+def test_an_active_products_form_links_to_it_in_the_shop(staff, make_product):
+    product = make_product(name="Linked lamp")
+    html = staff.get(f"/admin/products/{product.id}/edit").get_data(as_text=True)
+    assert f'href="/products/{product.id}-{product.slug}">View in shop</a>' in html

@@ -23,6 +23,7 @@ from wtforms.validators import (
 )
 
 from ...services import errors as domain
+from ...services.money import without_grouping
 from ..forms import ConfirmForm  # noqa: F401  (one ConfirmForm for both faces)
 
 
@@ -35,7 +36,10 @@ class ProductForm(FlaskForm):
     description = TextAreaField("Description", validators=[Optional()], filters=[_strip])
     # Text, not a DecimalField: the money service reads it strictly (no float on the way).
     price = StringField(
-        "Price", validators=[InputRequired()], filters=[_strip], description="For example 1250.00"
+        "Price",
+        validators=[InputRequired()],
+        filters=[_strip, without_grouping],
+        description="For example 1,250.00",
     )
     category = StringField(
         "Category",
