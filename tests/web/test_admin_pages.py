@@ -333,3 +333,13 @@ def test_an_active_products_form_links_to_it_in_the_shop(staff, make_product):
     product = make_product(name="Linked lamp")
     html = staff.get(f"/admin/products/{product.id}/edit").get_data(as_text=True)
     assert f'href="/products/{product.id}-{product.slug}">View in shop</a>' in html
+
+
+def test_a_product_form_with_errors_lists_them_in_a_linked_summary(staff):
+    data = {"name": "", "price": "", "stock_quantity": "1"}
+    html = staff.post("/admin/products/new", data=data).get_data(as_text=True)
+    assert 'class="error-summary"' in html
+    assert '<a href="#name">Name: Enter the product\'s name.</a>' in html or (
+        'href="#name">Name: Enter the product&#39;s name.</a>' in html
+    )
+    assert 'href="#price">Price: Enter a price such as 1,250.00.</a>' in html

@@ -32,12 +32,16 @@ def _strip(value):
 
 
 class ProductForm(FlaskForm):
-    name = StringField("Name", validators=[InputRequired(), Length(max=200)], filters=[_strip])
+    name = StringField(
+        "Name",
+        validators=[InputRequired("Enter the product's name."), Length(max=200)],
+        filters=[_strip],
+    )
     description = TextAreaField("Description", validators=[Optional()], filters=[_strip])
     # Text, not a DecimalField: the money service reads it strictly (no float on the way).
     price = StringField(
         "Price",
-        validators=[InputRequired()],
+        validators=[InputRequired("Enter a price such as 1,250.00.")],
         filters=[_strip, without_grouping],
         description="For example 1,250.00",
     )
