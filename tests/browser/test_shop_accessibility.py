@@ -53,14 +53,23 @@ GUEST_PAGES = [
     "/register",
     "/no-such-page",
 ]
-CUSTOMER_PAGES = ["/cart", "/checkout", "/orders", "/order", "/account", "/logout"]
+CUSTOMER_PAGES = [
+    "/cart",
+    "/cart/clear",  # the confirmation page, as a browser without script meets it
+    "/checkout",
+    "/orders",
+    "/order",
+    "/order/cancel",
+    "/account",
+    "/logout",
+]
 
 
 def _url(path: str, shop: dict) -> str:
     if path == "/product":
         return f"/products/{shop['product']}"
-    if path == "/order":
-        return f"/orders/{shop['order']}"
+    if path.startswith("/order") and not path.startswith("/orders"):
+        return f"/orders/{shop['order']}" + path.removeprefix("/order")
     return path
 
 
