@@ -89,10 +89,27 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+        # SQLite: a batch migration rebuilds a table (copy, drop, rename), and with
+        # foreign keys enforced dropping a table that other rows refer to fails. So
+        # they are off while migrating (the PRAGMA works only outside a transaction,
+        # hence on the driver's connection) and every reference is checked after.
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+            if sqlite:
+                broken = connection.connection.driver_connection.execute(
+                    "PRAGMA foreign_key_check"
+                ).fetchall()
+                if broken:
+                    raise RuntimeError(f"the migration left broken references: {broken[:10]}")
+        finally:
+            if sqlite:
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

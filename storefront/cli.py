@@ -1,4 +1,4 @@
-"""Commands: ``flask --app wsgi create-admin | seed-demo | check-stock``."""
+"""Commands: ``flask --app wsgi create-admin | seed-demo | check-stock | check-orders``."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from .extensions import db
 from .models import Product, User
-from .services import accounts, catalog, inventory
+from .services import accounts, catalog, inventory, orders
 from .services.errors import DomainError
 
 DEMO_CATALOG: dict[str, list[tuple[str, str]]] = {
@@ -65,6 +65,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(create_admin_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(check_stock_command)
+    app.cli.add_command(check_orders_command)
     app.cli.add_command(demo_admin_command)
     app.cli.add_command(deliver_email_command)
 
@@ -140,6 +141,18 @@ def check_stock_command() -> None:
         click.echo(f"{len(problems)} product(s) break the stock invariants.", err=True)
         sys.exit(1)
     click.echo("Stock is consistent: no negative stock, every stock equals its ledger.")
+
+
+@click.command("check-orders")
+def check_orders_command() -> None:
+    """Verify every order's money: total = subtotal - discount + shipping, and lines add up."""
+    problems = orders.order_discrepancies()
+    for p in problems:
+        click.echo(f"order {p['order_id']}: " + "; ".join(p["reasons"]), err=True)
+    if problems:
+        click.echo(f"{len(problems)} order(s) do not add up.", err=True)
+        sys.exit(1)
+    click.echo("Orders add up: total = subtotal - discount + shipping, lines = subtotal.")
 
 
 DEMO_ADMIN_EMAIL = "admin@example.com"

@@ -4,7 +4,9 @@ Every problem has ``type`` (``about:blank``: the status says what happened),
 ``title`` (the status phrase), ``status``, ``detail`` (a sentence for people),
 ``code`` (a stable machine-readable name such as ``out_of_stock``) and
 ``request_id`` (also sent as ``X-Request-ID``). Validation problems add
-``errors: [{field, message}]``; stock conflicts add ``shortages``.
+``errors: [{field, message}]``; stock conflicts add ``shortages``; a
+``total_changed`` conflict adds the new ``subtotal``, ``discount_amount``,
+``shipping_fee`` and ``total_amount`` beside the ``expected_total`` sent.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from werkzeug.exceptions import HTTPException
 from ..requests import request_id
 from ..services import errors as domain
 from ..services.images import ImageTooLarge
+from ..services.money import format_money
 
 PROBLEM_MIMETYPE = "application/problem+json"
 BEARER_REALM = 'Bearer realm="storefront"'
@@ -207,6 +210,9 @@ def problem_from_domain_error(exc: domain.DomainError):
         extra["products"] = [
             {"product_id": pid, "product_name": name} for pid, name in exc.products
         ]
+    elif isinstance(exc, domain.TotalChanged):
+        extra["expected_total"] = format_money(exc.expected)
+        extra.update({k: format_money(v) for k, v in exc.quote.as_dict().items()})
     if exc.field and status == 409:
         extra["field"] = exc.field
     if isinstance(exc, domain.TooManyAttempts):

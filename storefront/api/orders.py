@@ -46,7 +46,8 @@ LOCATION_HEADER = {
 @blp.alt_response(
     409,
     response="CONFLICT",
-    description="Empty cart, a product short (`shortages`) or archived (`products`), or the "
+    description="Empty cart, a product short (`shortages`) or archived (`products`), the "
+    "total is not `expected_total` (`total_changed`, with the new figures), or the "
     "Idempotency-Key was used with another body.",
 )
 def place_order(headers, args):
@@ -60,6 +61,7 @@ def place_order(headers, args):
         args["shipping_address"],
         args["note"],
         idempotency_key=headers.get("idempotency_key"),
+        expected_total=args["expected_total"],
     )
     location = {"Location": url_for(".get_order", order_id=placed.order.id)}
     return placed.order, 201 if placed.created else 200, location

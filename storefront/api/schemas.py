@@ -232,6 +232,13 @@ class ProblemSchema(Schema):
         metadata={"description": "409 product_unavailable only: archived products in the cart."},
     )
     field = fields.String(metadata={"description": "The input a conflict is about, if any."})
+    expected_total = money_out(
+        metadata={"description": "409 total_changed only: the total that was confirmed."}
+    )
+    subtotal = money_out(metadata={"description": "409 total_changed only: the new figures."})
+    discount_amount = money_out(metadata={"description": "409 total_changed only."})
+    shipping_fee = money_out(metadata={"description": "409 total_changed only."})
+    total_amount = money_out(metadata={"description": "409 total_changed only: the new total."})
 
 
 # --- users and tokens ------------------------------------------------------------
@@ -621,7 +628,12 @@ class OrderSchema(OutputSchema):
     id = fields.Integer()
     user_id = fields.Integer()
     status = fields.String(metadata={"enum": list(ORDER_STATUSES), "example": "pending"})
-    total_amount = money_out()
+    subtotal = money_out(metadata={"description": "The lines' sum, before discount and shipping."})
+    discount_amount = money_out()
+    shipping_fee = money_out()
+    total_amount = money_out(
+        metadata={"description": "subtotal - discount_amount + shipping_fee, exact to the cent."}
+    )
     shipping_address = fields.String(metadata={"example": "12 Lake Road, Dhaka 1212"})
     note = fields.String()
     tracking_number = fields.String(
@@ -645,6 +657,15 @@ class CheckoutSchema(InputSchema):
     )
     note = Text(
         load_default="", validate=validate.Length(max=MAX_NOTE), metadata={"example": "Ring twice"}
+    )
+    expected_total = money_in(
+        load_default=None,
+        metadata={
+            "description": "Optional. The total the shopper was shown; if the order would "
+            "cost anything else, nothing is ordered and the answer is 409 `total_changed` "
+            "with the new figures.",
+            "example": "1250.00",
+        },
     )
 
 

@@ -14,12 +14,24 @@ if TYPE_CHECKING:
 
 ORDER_STATUSES = ("pending", "processing", "shipped", "delivered", "cancelled")
 _STATUS_SQL = ", ".join(f"'{s}'" for s in ORDER_STATUSES)
+# total = subtotal - discount + shipping, compared in whole cents: SQLite keeps
+# NUMERIC values as binary floats, where 0.1 + 0.2 is not 0.3.
+TOTAL_IDENTITY_SQL = (
+    "ROUND(total_amount * 100) = "
+    "ROUND(subtotal * 100) - ROUND(discount_amount * 100) + ROUND(shipping_fee * 100)"
+)
 
 
 class Order(TimestampMixin, Base):
     __tablename__ = "orders"
     __table_args__ = (
         CheckConstraint("total_amount >= 0", name="total_not_negative"),
+        CheckConstraint("subtotal >= 0", name="subtotal_not_negative"),
+        CheckConstraint("shipping_fee >= 0", name="shipping_fee_not_negative"),
+        CheckConstraint(
+            "discount_amount >= 0 AND discount_amount <= subtotal", name="discount_within_subtotal"
+        ),
+        CheckConstraint(TOTAL_IDENTITY_SQL, name="total_identity"),
         CheckConstraint(f"status IN ({_STATUS_SQL})", name="status_known"),
         Index("ix_orders_user_created", "user_id", "created_at"),
         Index("ix_orders_status_created", "status", "created_at"),
@@ -28,6 +40,11 @@ class Order(TimestampMixin, Base):
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     status: Mapped[str] = mapped_column(String(20), default="pending")
+    # What the shopper was charged, as it was at checkout:
+    # total_amount = subtotal - discount_amount + shipping_fee (a CHECK and check-orders).
+    subtotal: Mapped[Decimal] = mapped_column(Money)
+    discount_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
+    shipping_fee: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
     total_amount: Mapped[Decimal] = mapped_column(Money)
     shipping_address: Mapped[str] = mapped_column(Text)
     note: Mapped[str] = mapped_column(Text, default="")

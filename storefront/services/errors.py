@@ -107,6 +107,23 @@ class ProductUnavailable(Conflict):
         super().__init__(f"No longer available: {names}. Remove it from your cart to continue.")
 
 
+class TotalChanged(Conflict):
+    """The order would cost other than the total the shopper confirmed (prices moved).
+
+    ``quote`` is the new figures (a ``pricing.Quote``); ``expected`` what was confirmed.
+    """
+
+    field = "expected_total"
+
+    def __init__(self, quote, expected):
+        self.quote = quote
+        self.expected = expected
+        super().__init__(
+            f"The total changed since you saw it: it is now {quote.total:,.2f}, "
+            f"not {expected:,.2f}. Check the new prices and confirm again."
+        )
+
+
 class TooManyAttempts(DomainError):
     """Over a login, registration or password-attempt limit (429 with ``Retry-After``).
 

@@ -21,7 +21,7 @@ from ..models import (
     OrderStatusChange,
     User,
 )
-from . import notifications
+from . import notifications, pricing
 from ._sql import LIKE_ESCAPE, contains_pattern, is_storable_id
 from ._tx import write_transaction
 from .errors import (
@@ -34,10 +34,11 @@ from .errors import (
     OutOfStock,
     ProductUnavailable,
     Shortage,
+    TotalChanged,
     ValidationError,
 )
 from .inventory import lock_products, record_movement
-from .money import MAX_AMOUNT, quantize
+from .money import MAX_AMOUNT, parse_money, quantize
 from .pagination import Page, paginate
 
 # The status machine: what each status may become.
@@ -102,7 +103,12 @@ def _replay(user_id: int, key: str, fingerprint: str) -> int | None:
 
 
 def place_order(
-    user_id: int, shipping_address: str, note: str = "", idempotency_key: str | None = None
+    user_id: int,
+    shipping_address: str,
+    note: str = "",
+    idempotency_key: str | None = None,
+    *,
+    expected_total: Decimal | str | None = None,
 ) -> PlacedOrder:
     """Turn the customer's cart into an order, all or nothing.
 
@@ -110,8 +116,16 @@ def place_order(
     time, so a double click meets the first order's idempotency key), then the
     products in ascending id order, so that checkouts serialize per product
     and never deadlock. Every shortage is reported, not just the first.
+
+    ``expected_total`` is the total the shopper was shown: when the order
+    would cost anything else (a price moved), nothing is ordered and
+    ``TotalChanged`` carries the new figures.
     """
     shipping_address, note = _check_checkout_input(shipping_address, note, idempotency_key)
+    if expected_total is not None and expected_total != "":
+        expected_total = parse_money(expected_total, field="expected_total")
+    else:
+        expected_total = None
     fingerprint = _fingerprint(shipping_address, note)
     with write_transaction() as session:
         cart = session.scalar(select(Cart).where(Cart.user_id == user_id).with_for_update())
@@ -164,28 +178,32 @@ def place_order(
         ]
         if shortages:
             raise OutOfStock(shortages)
+        quote = pricing.quote((products[i.product_id].price, i.quantity) for i in items)
         # Checked before writing: Numeric(12, 2) cannot hold more (PostgreSQL would
         # refuse with a database error; SQLite would store it regardless).
-        if sum(quantize(products[i.product_id].price * i.quantity) for i in items) > MAX_AMOUNT:
+        if max(quote.subtotal, quote.total) > MAX_AMOUNT:
             raise ValidationError(
                 f"An order can total at most {MAX_AMOUNT:,}; split this one into smaller orders.",
                 field="cart",
             )
+        if expected_total is not None and expected_total != quote.total:
+            raise TotalChanged(quote, expected_total)
 
         order = Order(
             user_id=user_id,
             status="pending",
-            total_amount=Decimal("0.00"),
+            subtotal=quote.subtotal,
+            discount_amount=quote.discount_amount,
+            shipping_fee=quote.shipping_fee,
+            total_amount=quote.total,
             shipping_address=shipping_address,
             note=note,
         )
         session.add(order)
         session.flush()
-        total = Decimal("0.00")
         for item in items:
             product = products[item.product_id]
-            line_total = quantize(product.price * item.quantity)
-            total += line_total
+            line_total = pricing.line_total(product.price, item.quantity)
             session.add(
                 OrderItem(
                     order_id=order.id,
@@ -197,7 +215,6 @@ def place_order(
                 )
             )
             record_movement(product, -item.quantity, "order", order_id=order.id, actor_id=user_id)
-        order.total_amount = total
         session.add(
             OrderStatusChange(
                 order_id=order.id, from_status=None, to_status="pending", changed_by_id=user_id
@@ -215,6 +232,62 @@ def place_order(
         notifications.order_placed(order)
         order_id = order.id
     return PlacedOrder(order=get_order(order_id), created=True)
+
+
+def order_discrepancies() -> list[dict]:
+    """Orders whose money does not add up: ``total = subtotal - discount + shipping``,
+    the subtotal is the sum of the lines, and each line is its price times its
+    quantity. The database refuses the first by CHECK; the others only an audit sees.
+    """
+    lines = (
+        select(OrderItem.order_id, func.sum(OrderItem.line_total).label("lines"))
+        .group_by(OrderItem.order_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(
+            Order.id,
+            Order.subtotal,
+            Order.discount_amount,
+            Order.shipping_fee,
+            Order.total_amount,
+            lines.c.lines,
+        )
+        .outerjoin(lines, lines.c.order_id == Order.id)
+        .order_by(Order.id)
+    )
+    problems = []
+    for order_id, subtotal, discount, shipping, total, line_sum in rows:
+        reasons = []
+        if not pricing.identity_holds(subtotal, discount, shipping, total):
+            reasons.append(
+                f"total {total} is not subtotal {subtotal} - discount {discount} "
+                f"+ shipping {shipping}"
+            )
+        line_sum = quantize(Decimal(line_sum or 0))
+        if line_sum != quantize(Decimal(subtotal)):
+            reasons.append(f"subtotal {subtotal} is not the sum of its lines {line_sum}")
+        if reasons:
+            problems.append({"order_id": order_id, "reasons": reasons})
+    bad_lines = db.session.execute(
+        select(
+            OrderItem.order_id,
+            OrderItem.id,
+            OrderItem.price_at_time,
+            OrderItem.quantity,
+            OrderItem.line_total,
+        ).order_by(OrderItem.order_id, OrderItem.id)
+    )
+    by_order = {p["order_id"]: p for p in problems}
+    for order_id, item_id, price, quantity, total in bad_lines:
+        if pricing.line_total(price, quantity) != quantize(Decimal(total)):
+            problem = by_order.setdefault(order_id, {"order_id": order_id, "reasons": []})
+            if problem not in problems:
+                problems.append(problem)
+            problem["reasons"].append(
+                f"line {item_id}: {quantity} x {price} is not its total {total}"
+            )
+    return sorted(problems, key=lambda p: p["order_id"])
 
 
 def _order_query():

@@ -12,13 +12,14 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..services import cart as cart_service
-from ..services import orders
+from ..services import orders, pricing
 from ..services.errors import (
     EmptyCart,
     IdempotencyKeyReused,
     NotAShopper,
     OutOfStock,
     ProductUnavailable,
+    TotalChanged,
     ValidationError,
 )
 from .forms import CheckoutForm, add_service_errors
@@ -28,7 +29,11 @@ bp = Blueprint("checkout", __name__)
 
 def _render(form: CheckoutForm, status: int = 200, **problems):
     cart = cart_service.get_cart(current_user.id)
-    return render_template("checkout/checkout.html", form=form, cart=cart, **problems), status
+    quote = pricing.quote_cart(cart)
+    # Whatever total this page shows is the one its "Place order" confirms.
+    form.expected_total.data = str(quote.total)
+    page = render_template("checkout/checkout.html", form=form, cart=cart, quote=quote, **problems)
+    return page, status
 
 
 @bp.get("/checkout")
@@ -39,7 +44,7 @@ def checkout():
     if cart.is_empty:
         flash("Your cart is empty: add something before checking out.", "info")
         return redirect(url_for("cart.view"))
-    return render_template("checkout/checkout.html", form=form, cart=cart)
+    return _render(form)
 
 
 @bp.post("/checkout")
@@ -54,11 +59,14 @@ def place_order():
             form.shipping_address.data,
             form.note.data or "",
             idempotency_key=form.idempotency_key.data or None,
+            expected_total=form.expected_total.data or None,
         )
     except OutOfStock as exc:
         return _render(form, 409, shortages=exc.shortages)
     except ProductUnavailable as exc:
         return _render(form, 409, unavailable=exc.products)
+    except TotalChanged as exc:
+        return _render(form, 409, total_changed=exc)
     except NotAShopper as exc:
         flash(exc.message, "error")
         return redirect(url_for("cart.view"), code=303)

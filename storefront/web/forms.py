@@ -172,6 +172,8 @@ class CheckoutForm(FlaskForm):
     )
     note = TextAreaField("Note for the order (optional)", validators=[Optional(), Length(max=1000)])
     idempotency_key = HiddenField(validators=[Length(max=255)])
+    # The total the page showed: the order is placed at it or not at all.
+    expected_total = HiddenField(validators=[Length(max=20)])
 
 
 class ConfirmForm(FlaskForm):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pytest
 
@@ -11,7 +12,8 @@ from tests.api.conftest import assert_problem, error_fields
 
 ORDER_KEYS = {
     "id", "user_id", "status", "total_amount", "shipping_address", "note", "items",
-    "status_history", "created_at", "updated_at", "tracking_number",
+    "status_history", "created_at", "updated_at", "tracking_number", "subtotal",
+    "discount_amount", "shipping_fee",
 }  # fmt: skip
 
 
@@ -198,3 +200,36 @@ def test_shipping_takes_an_optional_tracking_number_the_order_then_shows(
     assert shipped.get_json()["tracking_number"] == "RR123456789BD"
     mine = client.get(f"/api/orders/{order['id']}", headers=as_customer).get_json()
     assert mine["tracking_number"] == "RR123456789BD"
+
+
+# --- the total the client confirmed ----------------------------------------------------
+
+
+def test_checkout_reports_subtotal_discount_shipping_and_total(client, as_customer, filled_cart):
+    order = checkout(client, as_customer, expected_total="15.00").get_json()
+    assert (order["subtotal"], order["discount_amount"], order["shipping_fee"]) == (
+        "15.00", "0.00", "0.00"
+    )  # fmt: skip
+    assert order["total_amount"] == "15.00"
+
+
+def test_a_total_other_than_the_expected_one_is_409_with_the_new_figures(
+    client, as_customer, filled_cart
+):
+    mug, _pot = filled_cart
+    catalog.update_product(mug.id, price=Decimal("3.00"))
+    response = checkout(client, as_customer, expected_total="15.00")
+    body = assert_problem(response, 409, "total_changed")
+    assert (body["expected_total"], body["subtotal"], body["total_amount"]) == (
+        "15.00", "16.00", "16.00"
+    )  # fmt: skip
+    assert (body["discount_amount"], body["shipping_fee"]) == ("0.00", "0.00")
+    assert len(client.get("/api/cart", headers=as_customer).get_json()["items"]) == 2
+    assert client.get("/api/orders/my-orders", headers=as_customer).get_json()["total"] == 0
+    assert checkout(client, as_customer, expected_total=16).status_code == 201
+
+
+@pytest.mark.parametrize("bad", ["-1", "1e2", "12.345", "abc", True])
+def test_a_malformed_expected_total_is_422(client, as_customer, filled_cart, bad):
+    response = checkout(client, as_customer, expected_total=bad)
+    assert "expected_total" in error_fields(response)

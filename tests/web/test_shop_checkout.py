@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from sqlalchemy import func, select
 
@@ -192,3 +193,51 @@ def test_a_shipped_order_cannot_be_cancelled_from_its_page(shopper_client, custo
     assert "can no longer be cancelled" in response.get_data(as_text=True)
     assert orders.get_order(order.id).status == "shipped"
     assert db.session.get(type(lamp), lamp.id).stock_quantity == 1
+
+
+def hidden_value(html: str, name: str) -> str:
+    return re.search(rf'name="{name}" type="hidden" value="([^"]*)"', html).group(1)
+
+
+def test_a_price_change_after_the_page_was_shown_is_confirmed_before_ordering(
+    shopper_client, customer, make_product
+):
+    lamp = make_product(name="Lamp", price="10.00", stock=5)
+    cart.add_to_cart(customer.id, lamp.id, 2)
+    page = shopper_client.get("/checkout").get_data(as_text=True)
+    assert hidden_value(page, "expected_total") == "20.00"
+    catalog.update_product(lamp.id, price=Decimal("12.50"))
+    data = {
+        "shipping_address": "1 Road\nDhaka",
+        "note": "Ring twice",
+        "idempotency_key": hidden_value(page, "idempotency_key"),
+        "expected_total": hidden_value(page, "expected_total"),
+    }
+
+    refused = shopper_client.post("/checkout", data=data)
+
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 409
+    assert "The total changed since you opened this page" in html
+    assert "It is now <strong>BDT 25.00</strong>, not BDT 20.00" in html
+    assert 'data-testid="price-was"' in html  # the line shows its old price struck out
+    assert "Ring twice" in html and "1 Road\nDhaka" in html  # what was typed is kept
+    assert order_count() == 0 and not cart.get_cart(customer.id).is_empty
+
+    confirmed = shopper_client.post(
+        "/checkout", data={**data, "expected_total": hidden_value(html, "expected_total")}
+    )
+    assert confirmed.status_code == 303
+    assert db.session.scalar(select(Order.total_amount)) == Decimal("25.00")
+
+
+def test_the_checkout_page_shows_prices_changed_since_they_went_into_the_cart(
+    shopper_client, customer, make_product
+):
+    lamp = make_product(name="Lamp", price="10.00", stock=5)
+    cart.add_to_cart(customer.id, lamp.id, 1)
+    catalog.update_product(lamp.id, price=Decimal("9.00"))
+    html = shopper_client.get("/checkout").get_data(as_text=True)
+    assert "Some prices changed since you added them to your cart" in html
+    assert 'data-testid="price-was"><span class="visually-hidden">was </span>BDT 10.00' in html
+    assert 'data-testid="checkout-total">BDT 9.00' in html
