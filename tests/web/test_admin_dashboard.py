@@ -85,6 +85,7 @@ def _bulk_orders(user_id: int, count: int) -> None:
         {
             "user_id": user_id,
             "status": statuses[n % len(statuses)],
+            "subtotal": Decimal("10.00") + n % 97,
             "total_amount": Decimal("10.00") + n % 97,
             "shipping_address": "1 Bulk Road",
             "note": "",
