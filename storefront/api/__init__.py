@@ -220,7 +220,7 @@ def _security_schemes(api: Api) -> None:
 
 def register_api(app: Flask) -> None:
     from ..extensions import csrf
-    from . import auth, cart, catalog, commands, docs, orders, users
+    from . import addresses, auth, cart, catalog, commands, docs, orders, users
 
     _api_config(app)
     app.url_map.converters["id"] = IdConverter
@@ -230,7 +230,15 @@ def register_api(app: Flask) -> None:
     )
     api.init_app(app)
     _security_schemes(api)
-    for blp in (auth.blp, users.blp, catalog.categories_blp, catalog.blp, cart.blp, orders.blp):
+    for blp in (
+        auth.blp,
+        users.blp,
+        addresses.blp,
+        catalog.categories_blp,
+        catalog.blp,
+        cart.blp,
+        orders.blp,
+    ):
         api.register_blueprint(blp)
         # The API authenticates with bearer tokens only, so there is no session to forge.
         csrf.exempt(blp)

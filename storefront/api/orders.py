@@ -34,7 +34,23 @@ LOCATION_HEADER = {
 @blp.route("", methods=["POST"], endpoint="place_order")
 @customer_only(blp)
 @blp.arguments(IdempotencyHeaderSchema, location="headers")
-@blp.arguments(CheckoutSchema, example={"shipping_address": "12 Lake Road, Dhaka 1212", "note": ""})
+@blp.arguments(
+    CheckoutSchema,
+    example={
+        "address": {
+            "full_name": "Nadia Rahman",
+            "phone": "+880 1712-345678",
+            "line1": "House 7, Road 3",
+            "line2": "Dhanmondi",
+            "city": "Dhaka",
+            "region": "",
+            "postal_code": "1205",
+            "country": "BD",
+        },
+        "note": "",
+        "expected_total": "1250.00",
+    },
+)
 @blp.response(201, OrderSchema, headers=LOCATION_HEADER, description="The order was placed.")
 @blp.alt_response(
     200,
@@ -58,10 +74,12 @@ def place_order(headers, args):
     """
     placed = orders.place_order(
         current_user().id,
-        args["shipping_address"],
+        args.get("shipping_address"),
         args["note"],
         idempotency_key=headers.get("idempotency_key"),
         expected_total=args["expected_total"],
+        address=args.get("address"),
+        address_id=args.get("address_id"),
     )
     location = {"Location": url_for(".get_order", order_id=placed.order.id)}
     return placed.order, 201 if placed.created else 200, location

@@ -15,6 +15,8 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 from ..media import image_urls
 from ..models import ORDER_STATUSES, ROLES
 from ..requests import JsonNumber, unstorable_text
+from ..services.addresses import COUNTRIES, DEFAULT_COUNTRY
+from ..services.addresses import LIMITS as ADDRESS_LIMITS
 from ..services.catalog import MAX_NAME, MAX_STOCK
 from ..services.errors import ValidationError as DomainValidationError
 from ..services.money import MAX_AMOUNT, format_money, parse_money
@@ -606,6 +608,63 @@ class CartQuantitySchema(InputSchema):
     )
 
 
+# --- addresses -------------------------------------------------------------------
+
+
+def _address_text(name: str, *, required: bool, example: str) -> Text:
+    extra = {"required": True} if required else {"load_default": ""}
+    return Text(
+        validate=validate.Length(max=ADDRESS_LIMITS[name]), metadata={"example": example}, **extra
+    )
+
+
+class AddressInputSchema(InputSchema):
+    """A structured address. What is required, and a phone number's and a postal
+    code's shape, are the service's rules: breaking them is 422 on the field."""
+
+    full_name = _address_text("full_name", required=True, example="Nadia Rahman")
+    phone = _address_text("phone", required=True, example="+880 1712-345678")
+    line1 = _address_text("line1", required=True, example="House 7, Road 3")
+    line2 = _address_text("line2", required=False, example="Dhanmondi")
+    city = _address_text("city", required=True, example="Dhaka")
+    region = _address_text("region", required=False, example="Dhaka Division")
+    postal_code = _address_text("postal_code", required=False, example="1205")
+    # The list is documented here and checked by the service, with the other fields,
+    # so that one answer names every mistake.
+    country = Text(
+        load_default=DEFAULT_COUNTRY,
+        validate=validate.Length(max=2),
+        metadata={
+            "example": "BD",
+            "enum": list(COUNTRIES),
+            "description": "ISO 3166-1 alpha-2, one the shop ships to (Bangladesh by default).",
+        },
+    )
+
+
+class AddressBookInputSchema(AddressInputSchema):
+    is_default = StrictBoolean(
+        load_default=False,
+        metadata={"description": "Make it the default (the first address always is)."},
+    )
+
+
+class OrderAddressSchema(OutputSchema):
+    full_name = fields.String(metadata={"example": "Nadia Rahman"})
+    phone = fields.String(metadata={"example": "+880 1712-345678"})
+    line1 = fields.String(metadata={"example": "House 7, Road 3"})
+    line2 = fields.String(metadata={"example": "Dhanmondi"})
+    city = fields.String(metadata={"example": "Dhaka"})
+    region = fields.String(metadata={"example": ""})
+    postal_code = fields.String(metadata={"example": "1205"})
+    country = fields.String(metadata={"example": "BD"})
+
+
+class AddressSchema(OrderAddressSchema):
+    id = fields.Integer()
+    is_default = fields.Boolean()
+
+
 # --- orders ----------------------------------------------------------------------
 
 
@@ -634,7 +693,21 @@ class OrderSchema(OutputSchema):
     total_amount = money_out(
         metadata={"description": "subtotal - discount_amount + shipping_fee, exact to the cent."}
     )
-    shipping_address = fields.String(metadata={"example": "12 Lake Road, Dhaka 1212"})
+    shipping_address = fields.String(
+        metadata={
+            "example": "Nadia Rahman\nHouse 7, Road 3\nDhaka 1205\nBangladesh\n+880 1712-345678",
+            "description": "The address as text: the structured address's lines, or the "
+            "free text of an order placed without one.",
+        }
+    )
+    address = fields.Nested(
+        OrderAddressSchema,
+        allow_none=True,
+        metadata={
+            "description": "The copy of the structured address; null for an order "
+            "placed with free text only."
+        },
+    )
     note = fields.String()
     tracking_number = fields.String(
         allow_none=True,
@@ -650,10 +723,20 @@ OrderPageSchema = page_of(OrderSchema, "OrderPageSchema")
 
 
 class CheckoutSchema(InputSchema):
+    address = fields.Nested(
+        AddressInputSchema,
+        metadata={
+            "description": "Where to ship. Or `address_id`, or (for a while) "
+            "`shipping_address` as text: exactly one of the three."
+        },
+    )
+    address_id = ident(metadata={"description": "One of your saved addresses."})
     shipping_address = Text(
-        required=True,
         validate=validate.Length(1, MAX_ADDRESS),
-        metadata={"example": "12 Lake Road, Dhaka 1212"},
+        metadata={
+            "example": "12 Lake Road, Dhaka 1212",
+            "description": "Deprecated: free text, accepted for a while. Send `address`.",
+        },
     )
     note = Text(
         load_default="", validate=validate.Length(max=MAX_NOTE), metadata={"example": "Ring twice"}

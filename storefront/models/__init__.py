@@ -1,5 +1,6 @@
 """The store's tables, as SQLAlchemy 2.0 typed models."""
 
+from .address import Address
 from .alerts import StockAlert
 from .base import Base, utcnow
 from .cart import Cart, CartItem
@@ -11,6 +12,7 @@ from .tokens import IdempotencyKey, RefreshToken, TokenFamily
 from .user import ROLES, User
 
 __all__ = [
+    "Address",
     "Base",
     "Cart",
     "CartItem",

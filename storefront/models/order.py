@@ -46,7 +46,19 @@ class Order(TimestampMixin, Base):
     discount_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
     shipping_fee: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
     total_amount: Mapped[Decimal] = mapped_column(Money)
+    # The address as text (what orders before structured addresses had, and
+    # what the API's ``shipping_address`` still shows), and, for orders placed
+    # with a structured address, a copy of its fields: editing or deleting the
+    # address book's entry never changes an order.
     shipping_address: Mapped[str] = mapped_column(Text)
+    address_full_name: Mapped[str | None] = mapped_column(String(200))
+    address_phone: Mapped[str | None] = mapped_column(String(30))
+    address_line1: Mapped[str | None] = mapped_column(String(200))
+    address_line2: Mapped[str | None] = mapped_column(String(200))
+    address_city: Mapped[str | None] = mapped_column(String(100))
+    address_region: Mapped[str | None] = mapped_column(String(100))
+    address_postal_code: Mapped[str | None] = mapped_column(String(20))
+    address_country: Mapped[str | None] = mapped_column(String(2))
     note: Mapped[str] = mapped_column(Text, default="")
     # Given by the admin who marks the order shipped (optional); told to the customer.
     tracking_number: Mapped[str | None] = mapped_column(String(100))
@@ -58,6 +70,26 @@ class Order(TimestampMixin, Base):
     status_history: Mapped[list[OrderStatusChange]] = relationship(
         back_populates="order", order_by="OrderStatusChange.id", cascade="all"
     )
+
+    @property
+    def address(self) -> dict | None:
+        """The structured copy, or None for an order placed with a free-text address."""
+        if self.address_line1 is None:
+            return None
+        return {name: getattr(self, f"address_{name}") for name in ADDRESS_FIELDS}
+
+
+# The fields of a structured address, in the order people write them.
+ADDRESS_FIELDS = (
+    "full_name",
+    "phone",
+    "line1",
+    "line2",
+    "city",
+    "region",
+    "postal_code",
+    "country",
+)
 
 
 class OrderItem(TimestampMixin, Base):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -13,6 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..extensions import db
 from ..models import (
     ORDER_STATUSES,
+    Address,
     Cart,
     CartItem,
     IdempotencyKey,
@@ -21,7 +23,7 @@ from ..models import (
     OrderStatusChange,
     User,
 )
-from . import notifications, pricing
+from . import addresses, notifications, pricing
 from ._sql import LIKE_ESCAPE, contains_pattern, is_storable_id
 from ._tx import write_transaction
 from .errors import (
@@ -66,16 +68,29 @@ class PlacedOrder:
     created: bool  # False when an Idempotency-Key replayed an earlier order
 
 
-def _fingerprint(shipping_address: str, note: str) -> str:
-    body = json.dumps({"shipping_address": shipping_address, "note": note}, sort_keys=True)
-    return hashlib.sha256(body.encode()).hexdigest()
+def _fingerprint(shipping_address: str, note: str, **choices) -> str:
+    """What the request asked for. Choices left out (None) are not written, so a
+    request without them has the fingerprint it had before they existed."""
+    body = {"shipping_address": shipping_address, "note": note}
+    body.update({k: v for k, v in choices.items() if v is not None})
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
-def _check_checkout_input(shipping_address: str, note: str, key: str | None) -> tuple[str, str]:
-    errors = {}
+def _check_checkout_input(
+    shipping_address: str | None,
+    note: str,
+    key: str | None,
+    *,
+    structured: bool = False,
+    errors: dict | None = None,
+) -> tuple[str, str]:
+    errors = errors if errors is not None else {}
     shipping_address = (shipping_address or "").strip()
     note = (note or "").strip()
-    if not shipping_address:
+    if structured:
+        if shipping_address:
+            errors["shipping_address"] = "Send either an address or a shipping_address, not both."
+    elif not shipping_address:
         errors["shipping_address"] = "Enter the address to ship to."
     elif len(shipping_address) > MAX_ADDRESS:
         errors["shipping_address"] = f"Use at most {MAX_ADDRESS} characters."
@@ -104,11 +119,14 @@ def _replay(user_id: int, key: str, fingerprint: str) -> int | None:
 
 def place_order(
     user_id: int,
-    shipping_address: str,
+    shipping_address: str | None = None,
     note: str = "",
     idempotency_key: str | None = None,
     *,
     expected_total: Decimal | str | None = None,
+    address: Mapping | None = None,
+    address_id: int | None = None,
+    save_address: bool = False,
 ) -> PlacedOrder:
     """Turn the customer's cart into an order, all or nothing.
 
@@ -117,16 +135,40 @@ def place_order(
     products in ascending id order, so that checkouts serialize per product
     and never deadlock. Every shortage is reported, not just the first.
 
+    The address is ``address`` (a mapping of ``addresses.ADDRESS_FIELDS``), or
+    ``address_id`` (one of the buyer's saved addresses), or, as before
+    structured addresses, ``shipping_address`` text. The order keeps a copy.
+
+    With ``save_address``, a new ``address`` also goes into the buyer's
+    address book (in the same transaction; a full book does not stop the order).
+
     ``expected_total`` is the total the shopper was shown: when the order
     would cost anything else (a price moved), nothing is ordered and
     ``TotalChanged`` carries the new figures.
     """
-    shipping_address, note = _check_checkout_input(shipping_address, note, idempotency_key)
+    structured = address is not None or address_id is not None
+    errors: dict[str, str] = {}
+    checked_address = None
+    if address is not None and address_id is not None:
+        errors["address_id"] = "Send either an address or an address_id, not both."
+    elif address is not None:
+        try:
+            checked_address = addresses.check_address(address)
+        except ValidationError as exc:
+            errors.update({f"address.{k}": v for k, v in exc.errors.items()})
+    shipping_address, note = _check_checkout_input(
+        shipping_address, note, idempotency_key, structured=structured, errors=errors
+    )
     if expected_total is not None and expected_total != "":
         expected_total = parse_money(expected_total, field="expected_total")
     else:
         expected_total = None
-    fingerprint = _fingerprint(shipping_address, note)
+    fingerprint = _fingerprint(
+        shipping_address,
+        note,
+        address=checked_address.as_dict() if checked_address else None,
+        address_id=address_id,
+    )
     with write_transaction() as session:
         cart = session.scalar(select(Cart).where(Cart.user_id == user_id).with_for_update())
         buyer = session.get(User, user_id)
@@ -153,6 +195,13 @@ def place_order(
         )
         if not items:
             raise EmptyCart("Your cart is empty.")
+        if address_id is not None:
+            saved = session.get(Address, address_id) if is_storable_id(address_id) else None
+            if saved is None or saved.user_id != user_id:
+                raise ValidationError("No such address in your address book.", field="address_id")
+            checked_address = addresses.from_saved(saved)
+        if checked_address is not None:
+            shipping_address = checked_address.as_text()
         products = lock_products(item.product_id for item in items)
         # A product deleted (never ordered, so really deleted) while we waited for
         # its lock is gone from the result: refuse cleanly rather than fail.
@@ -198,6 +247,11 @@ def place_order(
             total_amount=quote.total,
             shipping_address=shipping_address,
             note=note,
+            **(
+                {f"address_{k}": v for k, v in checked_address.as_dict().items()}
+                if checked_address
+                else {}
+            ),
         )
         session.add(order)
         session.flush()
@@ -222,6 +276,8 @@ def place_order(
         )
         for item in items:
             session.delete(item)
+        if save_address and address is not None and checked_address is not None:
+            addresses.remember_address(user_id, checked_address)
         if idempotency_key is not None:
             session.add(
                 IdempotencyKey(

@@ -1,14 +1,16 @@
-"""The customer's account: name, email and password."""
+"""The customer's account: name, email and password, and the address book."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required, login_user
 
 from .. import ratelimit
 from ..services import accounts
-from ..services.errors import DuplicateEmail, TooManyAttempts, ValidationError
-from .forms import AccountForm, add_service_errors
+from ..services import addresses as address_service
+from ..services.addresses import COUNTRIES, TooManyAddresses
+from ..services.errors import DuplicateEmail, NotFound, TooManyAttempts, ValidationError
+from .forms import AccountForm, AddressForm, ConfirmForm, add_service_errors
 
 bp = Blueprint("account", __name__)
 
@@ -41,3 +43,84 @@ def edit():
             return redirect(url_for("account.edit"), code=303)
     status = 422 if form.errors else 200
     return render_template("account/edit.html", form=form), status
+
+
+# --- the address book ---------------------------------------------------------------
+
+
+@bp.get("/account/addresses")
+@login_required
+def addresses():
+    book = address_service.list_addresses(current_user.id)
+    return render_template(
+        "account/addresses.html", book=book, form=ConfirmForm(), countries=COUNTRIES
+    )
+
+
+@bp.route("/account/addresses/new", methods=["GET", "POST"])
+@login_required
+def new_address():
+    form = AddressForm()
+    if form.validate_on_submit():
+        try:
+            address_service.add_address(
+                current_user.id, form.address_data(), make_default=form.make_default.data
+            )
+        except (ValidationError, TooManyAddresses) as exc:
+            add_service_errors(form, exc)
+        else:
+            flash("The address is saved.", "success")
+            return redirect(url_for("account.addresses"), code=303)
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("account/address_form.html", form=form, address=None), status
+
+
+@bp.route("/account/addresses/<int:address_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_address(address_id: int):
+    try:
+        address = address_service.get_address(current_user.id, address_id)
+    except NotFound:
+        abort(404)
+    form = AddressForm(obj=address)
+    if form.validate_on_submit():
+        try:
+            address_service.update_address(
+                current_user.id,
+                address_id,
+                form.address_data(),
+                make_default=form.make_default.data,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            flash("The address is updated.", "success")
+            return redirect(url_for("account.addresses"), code=303)
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("account/address_form.html", form=form, address=address), status
+
+
+@bp.post("/account/addresses/<int:address_id>/default")
+@login_required
+def default_address(address_id: int):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        address_service.set_default_address(current_user.id, address_id)
+    except NotFound:
+        abort(404)
+    flash("Your default address is changed.", "success")
+    return redirect(url_for("account.addresses"), code=303)
+
+
+@bp.post("/account/addresses/<int:address_id>/delete")
+@login_required
+def delete_address(address_id: int):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        address_service.delete_address(current_user.id, address_id)
+    except NotFound:
+        abort(404)
+    flash("The address is deleted. Orders sent to it keep their copy.", "success")
+    return redirect(url_for("account.addresses"), code=303)

@@ -11,8 +11,8 @@ import secrets
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from ..services import addresses, orders, pricing
 from ..services import cart as cart_service
-from ..services import orders, pricing
 from ..services.errors import (
     EmptyCart,
     IdempotencyKeyReused,
@@ -22,17 +22,36 @@ from ..services.errors import (
     TotalChanged,
     ValidationError,
 )
-from .forms import CheckoutForm, add_service_errors
+from .forms import ADDRESS_ALIASES, NEW_ADDRESS, CheckoutForm, add_service_errors
 
 bp = Blueprint("checkout", __name__)
+# The hidden total's refusal is said above the form (a hidden field shows no error).
+CHECKOUT_ALIASES = {**ADDRESS_ALIASES, "expected_total": "_form"}
+
+
+def _as_id(value: str) -> int:
+    return int(value) if value.isdigit() and len(value) <= 10 else 0
+
+
+def _address_choices(form: CheckoutForm, *, choose_default: bool) -> list:
+    book = addresses.list_addresses(current_user.id)
+    form.address_id.choices = [
+        (str(a.id), addresses.from_saved(a).as_text().replace("\n", ", ")) for a in book
+    ] + [(NEW_ADDRESS, "A new address")]
+    if choose_default and book:
+        form.address_id.data = str(book[0].id)  # the default comes first
+    return book
 
 
 def _render(form: CheckoutForm, status: int = 200, **problems):
     cart = cart_service.get_cart(current_user.id)
     quote = pricing.quote_cart(cart)
+    book = _address_choices(form, choose_default=False)
     # Whatever total this page shows is the one its "Place order" confirms.
     form.expected_total.data = str(quote.total)
-    page = render_template("checkout/checkout.html", form=form, cart=cart, quote=quote, **problems)
+    page = render_template(
+        "checkout/checkout.html", form=form, cart=cart, quote=quote, book=book, **problems
+    )
     return page, status
 
 
@@ -44,6 +63,7 @@ def checkout():
     if cart.is_empty:
         flash("Your cart is empty: add something before checking out.", "info")
         return redirect(url_for("cart.view"))
+    _address_choices(form, choose_default=True)
     return _render(form)
 
 
@@ -54,12 +74,15 @@ def place_order():
     if not form.validate_on_submit():
         return _render(form, 422)
     try:
+        chosen = form.address_id.data or NEW_ADDRESS
         placed = orders.place_order(
             current_user.id,
-            form.shipping_address.data,
-            form.note.data or "",
+            note=form.note.data or "",
             idempotency_key=form.idempotency_key.data or None,
             expected_total=form.expected_total.data or None,
+            address=form.address_data() if chosen == NEW_ADDRESS else None,
+            address_id=None if chosen == NEW_ADDRESS else _as_id(chosen),
+            save_address=bool(form.save_address.data),
         )
     except OutOfStock as exc:
         return _render(form, 409, shortages=exc.shortages)
@@ -81,7 +104,7 @@ def place_order():
         )
         return redirect(url_for("orders.list"), code=303)
     except ValidationError as exc:
-        add_service_errors(form, exc)
+        add_service_errors(form, exc, aliases=CHECKOUT_ALIASES)
         return _render(form, 422)
     order = placed.order
     if placed.created:

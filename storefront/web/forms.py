@@ -14,6 +14,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     PasswordField,
+    RadioField,
     SelectField,
     StringField,
     TextAreaField,
@@ -30,7 +31,9 @@ from wtforms.validators import (
     StopValidation,
 )
 
+from ..models.order import ADDRESS_FIELDS
 from ..services.accounts import MIN_PASSWORD_LENGTH
+from ..services.addresses import COUNTRIES, DEFAULT_COUNTRY, LIMITS
 from ..services.cart import MAX_LINE_QUANTITY
 from ..services.errors import DomainError
 
@@ -165,11 +168,49 @@ class CartQuantityForm(FlaskForm):
     )
 
 
-class CheckoutForm(FlaskForm):
-    shipping_address = TextAreaField(
-        "Shipping address",
-        validators=[DataRequired("Enter the address to ship to."), Length(max=1000)],
+def _country_choices() -> list[SelectChoice]:
+    return [SelectChoice(code, name) for code, name in COUNTRIES.items()]
+
+
+class AddressFields:
+    """The fields of a structured address, named as the API names them.
+
+    Shape only (lengths the columns hold); what is required and how a phone
+    number looks is checked once, by ``addresses.check_address``.
+    """
+
+    full_name = StringField("Full name", validators=[Length(max=LIMITS["full_name"])])
+    phone = StringField("Phone", validators=[Length(max=LIMITS["phone"])])
+    line1 = StringField("Address line 1", validators=[Length(max=LIMITS["line1"])])
+    line2 = StringField("Address line 2 (optional)", validators=[Length(max=LIMITS["line2"])])
+    city = StringField("City or town", validators=[Length(max=LIMITS["city"])])
+    region = StringField("Region or district (optional)", validators=[Length(max=LIMITS["region"])])
+    postal_code = StringField(
+        "Postal code (optional)", validators=[Length(max=LIMITS["postal_code"])]
     )
+    country = SelectField(
+        "Country", choices=_country_choices(), default=DEFAULT_COUNTRY, validate_choice=False
+    )
+
+    def address_data(self) -> dict[str, str]:
+        return {name: getattr(self, name).data or "" for name in ADDRESS_FIELDS}
+
+
+# A service's errors about ``address.city`` belong next to the form's ``city``.
+ADDRESS_ALIASES = {f"address.{name}": name for name in ADDRESS_FIELDS}
+
+
+class AddressForm(AddressFields, FlaskForm):
+    make_default = BooleanField("Use this as my default address")
+
+
+NEW_ADDRESS = "new"
+
+
+class CheckoutForm(AddressFields, FlaskForm):
+    # A saved address's id, or NEW_ADDRESS for the fields below.
+    address_id = RadioField("Ship to", choices=[], validate_choice=False, default=NEW_ADDRESS)
+    save_address = BooleanField("Save this address in my address book", default=True)
     note = TextAreaField("Note for the order (optional)", validators=[Optional(), Length(max=1000)])
     idempotency_key = HiddenField(validators=[Length(max=255)])
     # The total the page showed: the order is placed at it or not at all.

@@ -24,6 +24,12 @@ ENDPOINTS = [
     ("POST", "/api/products/{id}/stock-alerts", "anyone"),
     ("GET", "/api/users/me", "any user"),
     ("PUT", "/api/users/me", "any user"),
+    # issue 11: the address book
+    ("GET", "/api/users/me/addresses", "any user"),
+    ("POST", "/api/users/me/addresses", "any user"),
+    ("GET", "/api/users/me/addresses/{id}", "any user"),
+    ("PUT", "/api/users/me/addresses/{id}", "any user"),
+    ("DELETE", "/api/users/me/addresses/{id}", "any user"),
     ("GET", "/api/users", "admin"),
     ("GET", "/api/users/{id}", "admin"),
     ("DELETE", "/api/users/{id}", "admin"),

@@ -155,3 +155,16 @@ def save_screenshots(page, name: str) -> list[Path]:
         paths.append(save_screenshot(page, f"{name}-{label}"))
     page.set_viewport_size(size)
     return paths
+
+
+def fill_address(page, line1: str = "House 4, Road 2", **fields) -> None:
+    """Fill the structured address form (checkout or the address book) as a shopper would."""
+    values = {
+        "Full name": fields.get("full_name", "Sumi Shopper"),
+        "Phone": fields.get("phone", "+880 1712-345678"),
+        "Address line 1": line1,
+        "City or town": fields.get("city", "Dhaka"),
+        "Postal code (optional)": fields.get("postal_code", "1205"),
+    }
+    for label, value in values.items():
+        page.get_by_label(label, exact=True).fill(value)

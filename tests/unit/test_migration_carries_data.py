@@ -21,7 +21,7 @@ from storefront.extensions import db
 from tests.conftest import _create_postgres_database, _drop_postgres_database, base_config
 
 ROOT = Path(__file__).resolve().parents[2]
-FIRST_CHECKOUT_REVISION = "c11a_order_money"
+FIRST_CHECKOUT_REVISION = "c11a_order_money"  # its down_revision is the previous head
 ADDRESS = "Rahim Uddin\n12 Lake Road, Dhanmondi\nDhaka 1209\n+880 1700-000000"
 
 
@@ -110,7 +110,8 @@ def test_upgrading_keeps_old_orders_whole_and_the_audits_pass(scratch_app):
     assert (order.subtotal, order.discount_amount, order.shipping_fee) == (
         Decimal("100.29"), Decimal("0.00"), Decimal("0.00")
     )  # fmt: skip
-    assert order.shipping_address == ADDRESS
+    assert order.shipping_address == ADDRESS  # the free text, untouched
+    assert order.address is None  # nothing guessed from it
     assert [(i.product_name, i.line_total) for i in order.items] == [
         ("Pencil", Decimal("0.30")), ("Lamp", Decimal("99.99"))
     ]  # fmt: skip

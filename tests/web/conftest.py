@@ -12,6 +12,19 @@ from sqlalchemy import event
 from storefront.extensions import db
 from tests.conftest import CUSTOMER_PASSWORD
 
+# A structured address as the checkout and address forms post it.
+ADDRESS_FORM = {
+    "address_id": "new",
+    "full_name": "Nadia Rahman",
+    "phone": "+880 1712-345678",
+    "line1": "House 7, Road 3",
+    "line2": "Dhanmondi",
+    "city": "Dhaka",
+    "region": "",
+    "postal_code": "1205",
+    "country": "BD",
+}
+
 
 def log_in_with_form(client, email: str, password: str = CUSTOMER_PASSWORD, **extra):
     return client.post("/login", data={"email": email, "password": password, **extra})

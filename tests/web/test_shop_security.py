@@ -21,7 +21,7 @@ def _login_required_routes():
     params = []
     for rule in app.url_map.iter_rules():
         if rule.endpoint.split(".")[0] in LOGIN_REQUIRED_BLUEPRINTS:
-            url = rule.rule.replace("<int:order_id>", "1")
+            url = rule.rule.replace("<int:order_id>", "1").replace("<int:address_id>", "1")
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                 params.append(pytest.param(method, url, id=f"{method} {rule.rule}"))
     return params
@@ -81,6 +81,7 @@ def test_checkout_and_cancel_without_a_csrf_token_change_nothing(csrf_app):
         user = accounts.register("shopper@example.com", CUSTOMER_PASSWORD)
         product = catalog.create_product("Lamp", "10.00", stock_quantity=5)
         cart.add_to_cart(user.id, product.id, 1)
+        user_id = user.id
     client = csrf_app.test_client()
     token = csrf_token_from(client.get("/login").get_data(as_text=True))
     response = client.post(
@@ -88,11 +89,23 @@ def test_checkout_and_cancel_without_a_csrf_token_change_nothing(csrf_app):
         data={"email": "shopper@example.com", "password": CUSTOMER_PASSWORD, "csrf_token": token},
     )
     assert response.status_code == 303  # with its token the form works
-    assert client.post("/checkout", data={"shipping_address": "1 Road"}).status_code == 400
+    assert client.post("/checkout", data={"line1": "1 Road"}).status_code == 400
     assert client.post("/cart/clear").status_code == 400
+    assert client.post("/account/addresses/new", data={"line1": "1 Road"}).status_code == 400
+    with csrf_app.app_context():
+        from storefront.services import addresses
+
+        saved = addresses.add_address(
+            user_id,
+            {"full_name": "A", "phone": "+8801712345678", "line1": "1 Road", "city": "Dhaka"},
+        )
+        saved_id = saved.id
+    for action in ("default", "delete"):
+        assert client.post(f"/account/addresses/{saved_id}/{action}").status_code == 400
     with csrf_app.app_context():
         assert db.session.scalar(select(func.count(Order.id))) == 0
         assert db.session.scalar(select(func.count(CartItem.id))) == 1
+        assert len(addresses.list_addresses(user_id)) == 1
 
 
 def test_a_customer_sees_the_cart_and_orders_of_nobody_else(client, make_user, make_product):
