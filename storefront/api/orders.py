@@ -80,6 +80,7 @@ def place_order(headers, args):
         expected_total=args["expected_total"],
         address=args.get("address"),
         address_id=args.get("address_id"),
+        shipping_method_id=args.get("shipping_method_id"),
     )
     location = {"Location": url_for(".get_order", order_id=placed.order.id)}
     return placed.order, 201 if placed.created else 200, location

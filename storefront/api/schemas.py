@@ -21,6 +21,7 @@ from ..services.catalog import MAX_NAME, MAX_STOCK
 from ..services.errors import ValidationError as DomainValidationError
 from ..services.money import MAX_AMOUNT, format_money, parse_money
 from ..services.orders import MAX_ADDRESS, MAX_KEY, MAX_NOTE, MAX_TRACKING_NUMBER
+from ..services.shipping import MAX_NAME as MAX_SHIPPING_NAME
 
 # Ids are PostgreSQL ``integer`` columns: anything bigger cannot exist.
 MAX_ID = 2**31 - 1
@@ -665,6 +666,69 @@ class AddressSchema(OrderAddressSchema):
     is_default = fields.Boolean()
 
 
+# --- shipping methods ------------------------------------------------------------
+
+
+class ShippingMethodSchema(OutputSchema):
+    id = fields.Integer()
+    name = fields.String(metadata={"example": "Standard delivery"})
+    fee = money_out(metadata={"example": "60.00"})
+    free_over = money_out(
+        allow_none=True,
+        metadata={
+            "example": "2000.00",
+            "description": "Free when the subtotal before any discount is at least this; "
+            "null: never free.",
+        },
+    )
+    countries = fields.Method(
+        "_countries",
+        metadata={
+            "type": "array",
+            "items": {"type": "string"},
+            "example": ["BD"],
+            "description": "Where it ships (ISO 3166-1 alpha-2); empty: everywhere.",
+        },
+    )
+    is_active = fields.Boolean()
+
+    def _countries(self, method):
+        return method.country_list
+
+
+class ShippingMethodQuery(QuerySchema):
+    country = fields.String(
+        validate=validate.Length(2, 2),
+        metadata={"example": "BD", "description": "Only the methods that ship there."},
+    )
+
+
+def _shipping_fields(required: bool) -> dict:
+    req = {"required": True} if required else {}
+    return {
+        "name": Text(validate=validate.Length(1, MAX_SHIPPING_NAME), **req),
+        "fee": money_in(**req),
+        "free_over": MoneyInput(
+            allow_none=True,
+            metadata={"description": "null or absent: never free.", "example": "2000.00"},
+        ),
+        "countries": fields.List(
+            fields.String(validate=validate.Length(2, 2)),
+            validate=validate.Length(max=len(COUNTRIES)),
+            metadata={"example": ["BD"], "description": "Empty or absent: every country."},
+        ),
+        "is_active": StrictBoolean(),
+    }
+
+
+ShippingMethodCreateSchema = InputSchema.from_dict(
+    _shipping_fields(True), name="ShippingMethodCreateSchema"
+)
+ShippingMethodUpdateSchema = InputSchema.from_dict(
+    _shipping_fields(False), name="ShippingMethodUpdateSchema"
+)
+
+
 # --- orders ----------------------------------------------------------------------
 
 
@@ -708,6 +772,10 @@ class OrderSchema(OutputSchema):
             "placed with free text only."
         },
     )
+    shipping_method = fields.String(
+        allow_none=True,
+        metadata={"example": "Standard delivery", "description": "Its name as it was; null: none."},
+    )
     note = fields.String()
     tracking_number = fields.String(
         allow_none=True,
@@ -731,6 +799,12 @@ class CheckoutSchema(InputSchema):
         },
     )
     address_id = ident(metadata={"description": "One of your saved addresses."})
+    shipping_method_id = ident(
+        metadata={
+            "description": "Required once the shop offers shipping methods: one of "
+            "`GET /api/shipping-methods?country=...` for the address."
+        }
+    )
     shipping_address = Text(
         validate=validate.Length(1, MAX_ADDRESS),
         metadata={

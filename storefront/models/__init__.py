@@ -8,6 +8,7 @@ from .catalog import CatalogVersion, Category, Product
 from .inventory import MOVEMENT_REASONS, StockMovement
 from .mail import OUTBOX_STATUSES, OutboxMessage
 from .order import ORDER_STATUSES, Order, OrderItem, OrderStatusChange
+from .shipping import ShippingMethod
 from .tokens import IdempotencyKey, RefreshToken, TokenFamily
 from .user import ROLES, User
 
@@ -29,6 +30,7 @@ __all__ = [
     "Product",
     "ROLES",
     "RefreshToken",
+    "ShippingMethod",
     "StockAlert",
     "StockMovement",
     "TokenFamily",

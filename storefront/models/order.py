@@ -46,6 +46,8 @@ class Order(TimestampMixin, Base):
     discount_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
     shipping_fee: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
     total_amount: Mapped[Decimal] = mapped_column(Money)
+    # The shipping method's name as it was (its fee is shipping_fee); None: none chosen.
+    shipping_method: Mapped[str | None] = mapped_column(String(100))
     # The address as text (what orders before structured addresses had, and
     # what the API's ``shipping_address`` still shows), and, for orders placed
     # with a structured address, a copy of its fields: editing or deleting the

@@ -23,7 +23,7 @@ from ..models import (
     OrderStatusChange,
     User,
 )
-from . import addresses, notifications, pricing
+from . import addresses, notifications, pricing, shipping
 from ._sql import LIKE_ESCAPE, contains_pattern, is_storable_id
 from ._tx import write_transaction
 from .errors import (
@@ -127,6 +127,7 @@ def place_order(
     address: Mapping | None = None,
     address_id: int | None = None,
     save_address: bool = False,
+    shipping_method_id: int | None = None,
 ) -> PlacedOrder:
     """Turn the customer's cart into an order, all or nothing.
 
@@ -141,6 +142,9 @@ def place_order(
 
     With ``save_address``, a new ``address`` also goes into the buyer's
     address book (in the same transaction; a full book does not stop the order).
+
+    ``shipping_method_id`` is required once the shop offers any method; its
+    name and fee (free over its threshold) are copied onto the order.
 
     ``expected_total`` is the total the shopper was shown: when the order
     would cost anything else (a price moved), nothing is ordered and
@@ -168,6 +172,7 @@ def place_order(
         note,
         address=checked_address.as_dict() if checked_address else None,
         address_id=address_id,
+        shipping_method_id=shipping_method_id,
     )
     with write_transaction() as session:
         cart = session.scalar(select(Cart).where(Cart.user_id == user_id).with_for_update())
@@ -202,6 +207,9 @@ def place_order(
             checked_address = addresses.from_saved(saved)
         if checked_address is not None:
             shipping_address = checked_address.as_text()
+        method = shipping.choose_method(
+            shipping_method_id, checked_address.country if checked_address else None
+        )
         products = lock_products(item.product_id for item in items)
         # A product deleted (never ordered, so really deleted) while we waited for
         # its lock is gone from the result: refuse cleanly rather than fail.
@@ -227,7 +235,7 @@ def place_order(
         ]
         if shortages:
             raise OutOfStock(shortages)
-        quote = pricing.quote((products[i.product_id].price, i.quantity) for i in items)
+        quote = pricing.quote(((products[i.product_id].price, i.quantity) for i in items), method)
         # Checked before writing: Numeric(12, 2) cannot hold more (PostgreSQL would
         # refuse with a database error; SQLite would store it regardless).
         if max(quote.subtotal, quote.total) > MAX_AMOUNT:
@@ -245,6 +253,7 @@ def place_order(
             discount_amount=quote.discount_amount,
             shipping_fee=quote.shipping_fee,
             total_amount=quote.total,
+            shipping_method=method.name if method else None,
             shipping_address=shipping_address,
             note=note,
             **(
@@ -313,12 +322,12 @@ def order_discrepancies() -> list[dict]:
         .order_by(Order.id)
     )
     problems = []
-    for order_id, subtotal, discount, shipping, total, line_sum in rows:
+    for order_id, subtotal, discount, ship_fee, total, line_sum in rows:
         reasons = []
-        if not pricing.identity_holds(subtotal, discount, shipping, total):
+        if not pricing.identity_holds(subtotal, discount, ship_fee, total):
             reasons.append(
                 f"total {total} is not subtotal {subtotal} - discount {discount} "
-                f"+ shipping {shipping}"
+                f"+ shipping {ship_fee}"
             )
         line_sum = quantize(Decimal(line_sum or 0))
         if line_sum != quantize(Decimal(subtotal)):

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from . import shipping
 from .money import quantize
 
 ZERO = Decimal("0.00")
@@ -45,14 +46,16 @@ def subtotal_of(lines: Iterable[tuple[Decimal, int]]) -> Decimal:
     return sum((line_total(price, qty) for price, qty in lines), ZERO)
 
 
-def quote(lines: Iterable[tuple[Decimal, int]]) -> Quote:
-    """The price of lines at their unit prices (no discount or shipping yet)."""
-    return Quote(subtotal=subtotal_of(lines))
+def quote(lines: Iterable[tuple[Decimal, int]], shipping_method=None) -> Quote:
+    """The price of lines at their unit prices, shipped with ``shipping_method``
+    (free over its threshold, judged on the subtotal before any discount)."""
+    subtotal = subtotal_of(lines)
+    return Quote(subtotal=subtotal, shipping_fee=shipping.shipping_fee(shipping_method, subtotal))
 
 
-def quote_cart(cart) -> Quote:
+def quote_cart(cart, shipping_method=None) -> Quote:
     """The price of a ``cart.CartView`` at today's prices, as checkout would charge it."""
-    return quote((line.unit_price, line.quantity) for line in cart.lines)
+    return quote(((line.unit_price, line.quantity) for line in cart.lines), shipping_method)
 
 
 def identity_holds(subtotal, discount_amount, shipping_fee, total_amount) -> bool:

@@ -11,7 +11,7 @@ import secrets
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from ..services import addresses, orders, pricing
+from ..services import addresses, orders, pricing, shipping
 from ..services import cart as cart_service
 from ..services.errors import (
     EmptyCart,
@@ -22,7 +22,13 @@ from ..services.errors import (
     TotalChanged,
     ValidationError,
 )
-from .forms import ADDRESS_ALIASES, NEW_ADDRESS, CheckoutForm, add_service_errors
+from .forms import (
+    ADDRESS_ALIASES,
+    NEW_ADDRESS,
+    CheckoutForm,
+    add_service_errors,
+    shipping_label,
+)
 
 bp = Blueprint("checkout", __name__)
 # The hidden total's refusal is said above the form (a hidden field shows no error).
@@ -43,14 +49,34 @@ def _address_choices(form: CheckoutForm, *, choose_default: bool) -> list:
     return book
 
 
+def _shipping_choices(form: CheckoutForm):
+    """Every active method (the service checks the country when the order is placed);
+    the chosen one, or the cheapest, prices the page."""
+    methods = shipping.list_methods()
+    form.shipping_method_id.choices = [(str(m.id), shipping_label(m)) for m in methods]
+    chosen = next((m for m in methods if str(m.id) == form.shipping_method_id.data), None)
+    if chosen is None and methods:
+        chosen = methods[0]
+        form.shipping_method_id.data = str(chosen.id)
+    return methods, chosen
+
+
 def _render(form: CheckoutForm, status: int = 200, **problems):
     cart = cart_service.get_cart(current_user.id)
-    quote = pricing.quote_cart(cart)
+    methods, method = _shipping_choices(form)
+    quote = pricing.quote_cart(cart, method)
     book = _address_choices(form, choose_default=False)
     # Whatever total this page shows is the one its "Place order" confirms.
     form.expected_total.data = str(quote.total)
     page = render_template(
-        "checkout/checkout.html", form=form, cart=cart, quote=quote, book=book, **problems
+        "checkout/checkout.html",
+        form=form,
+        cart=cart,
+        quote=quote,
+        book=book,
+        methods=methods,
+        method=method,
+        **problems,
     )
     return page, status
 
@@ -73,6 +99,9 @@ def place_order():
     form = CheckoutForm()
     if not form.validate_on_submit():
         return _render(form, 422)
+    if form.review.data:
+        # "Update the total": the page again, priced with what was chosen; nothing placed.
+        return _render(form)
     try:
         chosen = form.address_id.data or NEW_ADDRESS
         placed = orders.place_order(
@@ -83,6 +112,7 @@ def place_order():
             address=form.address_data() if chosen == NEW_ADDRESS else None,
             address_id=None if chosen == NEW_ADDRESS else _as_id(chosen),
             save_address=bool(form.save_address.data),
+            shipping_method_id=_as_id(form.shipping_method_id.data or "") or None,
         )
     except OutOfStock as exc:
         return _render(form, 409, shortages=exc.shortages)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import request
+from flask import current_app, request
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -17,6 +17,7 @@ from wtforms import (
     RadioField,
     SelectField,
     StringField,
+    SubmitField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
@@ -36,6 +37,7 @@ from ..services.accounts import MIN_PASSWORD_LENGTH
 from ..services.addresses import COUNTRIES, DEFAULT_COUNTRY, LIMITS
 from ..services.cart import MAX_LINE_QUANTITY
 from ..services.errors import DomainError
+from ..services.money import display_money
 
 SORT_CHOICES = [
     SelectChoice("relevance", "Best match"),
@@ -211,10 +213,22 @@ class CheckoutForm(AddressFields, FlaskForm):
     # A saved address's id, or NEW_ADDRESS for the fields below.
     address_id = RadioField("Ship to", choices=[], validate_choice=False, default=NEW_ADDRESS)
     save_address = BooleanField("Save this address in my address book", default=True)
+    shipping_method_id = RadioField("Delivery", choices=[], validate_choice=False)
+    # The "Update the total" button: show the page priced as chosen, place nothing.
+    review = SubmitField("Update the total")
     note = TextAreaField("Note for the order (optional)", validators=[Optional(), Length(max=1000)])
     idempotency_key = HiddenField(validators=[Length(max=255)])
     # The total the page showed: the order is placed at it or not at all.
     expected_total = HiddenField(validators=[Length(max=20)])
+
+
+def shipping_label(method) -> str:
+    """How a shipping method reads among the choices: name, fee, free-over threshold."""
+    currency = current_app.config["CURRENCY"]
+    label = f"{method.name}: {display_money(method.fee, currency)}"
+    if method.free_over is not None:
+        label += f", free on orders of {display_money(method.free_over, currency)} or more"
+    return label
 
 
 class ConfirmForm(FlaskForm):

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from storefront.extensions import db
 from storefront.models import Order
-from storefront.services import accounts, cart, catalog
+from storefront.services import accounts, cart, catalog, shipping
 from tests.browser.conftest import fill_address, log_in, save_screenshots
 from tests.conftest import CUSTOMER_PASSWORD
 
@@ -20,8 +20,11 @@ pytestmark = pytest.mark.browser
 EMAIL = "shopper@example.com"
 
 
-def _shopper_with_cart(price: str = "850.00") -> int:
+def _shopper_with_cart(price: str = "850.00", with_shipping: bool = False) -> int:
     user = accounts.register(EMAIL, CUSTOMER_PASSWORD, "Sumi Shopper")
+    if with_shipping:
+        shipping.create_method({"name": "Standard", "fee": "60.00", "free_over": "5000.00"})
+        shipping.create_method({"name": "Express", "fee": "150.00", "countries": "BD"})
     product = catalog.create_product(
         name="Brass Kettle", price=Decimal(price), stock_quantity=5, category="Kitchen"
     )
@@ -31,11 +34,15 @@ def _shopper_with_cart(price: str = "850.00") -> int:
 
 def _last_order() -> dict:
     order = db.session.scalar(select(Order).order_by(Order.id.desc()))
-    return {"line1": order.address_line1, "total": order.total_amount}
+    return {
+        "line1": order.address_line1,
+        "total": order.total_amount,
+        "shipping": order.shipping_method,
+    }
 
 
 def test_a_shopper_saves_two_addresses_and_checks_out_with_the_second(page, in_app):
-    in_app(_shopper_with_cart)
+    in_app(_shopper_with_cart, with_shipping=True)
     log_in(page, EMAIL, CUSTOMER_PASSWORD)
     for line1 in ("House 4, Road 2", "Flat 9, Lake View"):
         page.goto("/account/addresses")
@@ -50,12 +57,22 @@ def test_a_shopper_saves_two_addresses_and_checks_out_with_the_second(page, in_a
     choice = page.get_by_test_id("address-choice")
     expect(choice.get_by_label(re.compile("^Sumi Shopper, House 4, Road 2"))).to_be_checked()
     choice.get_by_label(re.compile("^Sumi Shopper, Flat 9, Lake View")).check()
+    expect(page.get_by_test_id("checkout-total")).to_have_text("BDT 1,760.00")
+    page.get_by_test_id("shipping-choice").get_by_label(re.compile("^Express")).check()
+    page.get_by_role("button", name="Update the total").click()
+    expect(page.get_by_test_id("checkout-total")).to_have_text("BDT 1,850.00")
+    expect(
+        page.get_by_test_id("shipping-choice").get_by_label(re.compile("^Express"))
+    ).to_be_checked()
     save_screenshots(page, "shop-checkout-address-book")
-    page.get_by_role("button", name=re.compile("^Place order")).click()
+    page.get_by_role("button", name=re.compile("^Place order · BDT 1,850.00")).click()
 
     expect(page).to_have_url(re.compile(r"/orders/\d+$"))
     expect(page.locator("address.address")).to_contain_text("Flat 9, Lake View")
-    assert in_app(_last_order)["line1"] == "Flat 9, Lake View"
+    expect(page.get_by_test_id("order-total")).to_have_text("BDT 1,850.00")
+    assert in_app(_last_order) == {
+        "line1": "Flat 9, Lake View", "total": Decimal("1850.00"), "shipping": "Express"
+    }  # fmt: skip
 
 
 def test_a_price_change_between_cart_and_checkout_is_shown_and_confirmed(page, in_app):

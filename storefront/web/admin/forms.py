@@ -123,3 +123,25 @@ def show_errors(form: FlaskForm, exc: domain.DomainError) -> list[str]:
         else:
             field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
     return leftover
+
+
+class ShippingMethodForm(FlaskForm):
+    name = StringField("Name", validators=[InputRequired(), Length(max=100)], filters=[_strip])
+    # Text, read strictly by the money service.
+    fee = StringField(
+        "Fee", validators=[InputRequired(), Length(max=20)], filters=[_strip],
+        description="For example 60.00",
+    )  # fmt: skip
+    free_over = StringField(
+        "Free on orders of at least (optional)",
+        validators=[Optional(), Length(max=20)],
+        filters=[_strip],
+        description="The subtotal before any discount. Empty: never free.",
+    )
+    countries = StringField(
+        "Countries (optional)",
+        validators=[Optional(), Length(max=500)],
+        filters=[_strip],
+        description="ISO codes separated by spaces or commas, such as BD IN. Empty: everywhere.",
+    )
+    is_active = BooleanField("Offered at checkout", default=True)

@@ -1,0 +1,89 @@
+"""The back office's shipping methods: list, add, edit, delete."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+
+from ...services import shipping
+from ...services.errors import NotFound, ValidationError
+from ..forms import ConfirmForm
+from . import bp
+from .forms import ShippingMethodForm, show_errors
+
+
+def _data(form: ShippingMethodForm) -> dict:
+    return {
+        "name": form.name.data,
+        "fee": form.fee.data,
+        "free_over": form.free_over.data or None,
+        "countries": form.countries.data or "",
+        "is_active": form.is_active.data,
+    }
+
+
+@bp.get("/shipping")
+def shipping_methods():
+    methods = shipping.list_methods(active_only=False)
+    return render_template(
+        "admin/shipping.html", methods=methods, form=ConfirmForm(), section="shipping"
+    )
+
+
+@bp.route("/shipping/new", methods=["GET", "POST"])
+def new_shipping_method():
+    form = ShippingMethodForm()
+    if form.validate_on_submit():
+        try:
+            method = shipping.create_method(_data(form))
+        except ValidationError as exc:
+            for message in show_errors(form, exc):
+                flash(message, "error")
+        else:
+            flash(f"Shipping method “{method.name}” added.", "success")
+            return redirect(url_for("admin.shipping_methods"), code=303)
+    status = 422 if form.is_submitted() else 200
+    page = render_template("admin/shipping_form.html", form=form, method=None, section="shipping")
+    return page, status
+
+
+@bp.route("/shipping/<int:method_id>/edit", methods=["GET", "POST"])
+def edit_shipping_method(method_id: int):
+    try:
+        method = shipping.get_method(method_id)
+    except NotFound:
+        abort(404)
+    form = ShippingMethodForm(
+        data={
+            "name": method.name,
+            "fee": str(method.fee),
+            "free_over": "" if method.free_over is None else str(method.free_over),
+            "countries": " ".join(method.country_list),
+            "is_active": method.is_active,
+        }
+    )
+    if form.validate_on_submit():
+        try:
+            shipping.update_method(method_id, _data(form))
+        except ValidationError as exc:
+            for message in show_errors(form, exc):
+                flash(message, "error")
+        else:
+            flash("Shipping method saved.", "success")
+            return redirect(url_for("admin.shipping_methods"), code=303)
+    status = 422 if form.is_submitted() else 200
+    page = render_template("admin/shipping_form.html", form=form, method=method, section="shipping")
+    return page, status
+
+
+@bp.post("/shipping/<int:method_id>/delete")
+def delete_shipping_method(method_id: int):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        shipping.delete_method(method_id)
+    except NotFound:
+        abort(404)
+    flash(
+        "Shipping method deleted. Orders keep the name and fee they were shipped with.", "success"
+    )
+    return redirect(url_for("admin.shipping_methods"), code=303)
