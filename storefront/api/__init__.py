@@ -220,7 +220,18 @@ def _security_schemes(api: Api) -> None:
 
 def register_api(app: Flask) -> None:
     from ..extensions import csrf
-    from . import addresses, auth, cart, catalog, commands, docs, orders, shipping, users
+    from . import (
+        addresses,
+        auth,
+        cart,
+        catalog,
+        commands,
+        discounts,
+        docs,
+        orders,
+        shipping,
+        users,
+    )
 
     _api_config(app)
     app.url_map.converters["id"] = IdConverter
@@ -239,6 +250,7 @@ def register_api(app: Flask) -> None:
         cart.blp,
         orders.blp,
         shipping.blp,
+        discounts.blp,
     ):
         api.register_blueprint(blp)
         # The API authenticates with bearer tokens only, so there is no session to forge.

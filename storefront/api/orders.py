@@ -62,7 +62,9 @@ LOCATION_HEADER = {
 @blp.alt_response(
     409,
     response="CONFLICT",
-    description="Empty cart, a product short (`shortages`) or archived (`products`), the "
+    description="Empty cart, a product short (`shortages`) or archived (`products`), a "
+    "discount code refused (`discount_unknown`, `discount_expired`, `discount_exhausted`, "
+    "`discount_minimum`, `discount_customer_limit`), the "
     "total is not `expected_total` (`total_changed`, with the new figures), or the "
     "Idempotency-Key was used with another body.",
 )
@@ -81,6 +83,7 @@ def place_order(headers, args):
         address=args.get("address"),
         address_id=args.get("address_id"),
         shipping_method_id=args.get("shipping_method_id"),
+        discount_code=args.get("discount_code"),
     )
     location = {"Location": url_for(".get_order", order_id=placed.order.id)}
     return placed.order, 201 if placed.created else 200, location

@@ -13,11 +13,13 @@ from decimal import Decimal
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from ..media import image_urls
-from ..models import ORDER_STATUSES, ROLES
+from ..models import DISCOUNT_KINDS, ORDER_STATUSES, ROLES
 from ..requests import JsonNumber, unstorable_text
 from ..services.addresses import COUNTRIES, DEFAULT_COUNTRY
 from ..services.addresses import LIMITS as ADDRESS_LIMITS
 from ..services.catalog import MAX_NAME, MAX_STOCK
+from ..services.discounts import MAX_CODE as MAX_DISCOUNT_CODE
+from ..services.discounts import MAX_LIMIT as MAX_DISCOUNT_LIMIT
 from ..services.errors import ValidationError as DomainValidationError
 from ..services.money import MAX_AMOUNT, format_money, parse_money
 from ..services.orders import MAX_ADDRESS, MAX_KEY, MAX_NOTE, MAX_TRACKING_NUMBER
@@ -729,6 +731,57 @@ ShippingMethodUpdateSchema = InputSchema.from_dict(
 )
 
 
+# --- discount codes ---------------------------------------------------------------
+
+
+class DiscountCodeSchema(OutputSchema):
+    id = fields.Integer()
+    code = fields.String(metadata={"example": "EID10"})
+    kind = fields.String(metadata={"enum": list(DISCOUNT_KINDS), "example": "percent"})
+    value = money_out(metadata={"example": "10.00", "description": "Percent, or an amount."})
+    min_subtotal = money_out(allow_none=True)
+    starts_at = timestamp(allow_none=True)
+    ends_at = timestamp(allow_none=True)
+    usage_limit = fields.Integer(allow_none=True)
+    per_customer_limit = fields.Integer(allow_none=True)
+    is_active = fields.Boolean()
+    times_used = fields.Integer()
+
+
+def _discount_fields(required: bool) -> dict:
+    req = {"required": True} if required else {}
+    limit = {"allow_none": True, "strict": True, "validate": validate.Range(1, MAX_DISCOUNT_LIMIT)}
+    moment = {
+        "allow_none": True,
+        "metadata": {"example": "2026-12-01T00:00:00+06:00", "description": "With its offset."},
+    }
+    return {
+        "code": Text(
+            validate=validate.Length(1, MAX_DISCOUNT_CODE),
+            metadata={"example": "EID10", "description": "Matched without regard to case."},
+            **req,
+        ),
+        "kind": fields.String(validate=validate.OneOf(DISCOUNT_KINDS), **req),
+        "value": money_in(
+            metadata={"description": "A percentage (above 0, at most 100) or an amount."}, **req
+        ),
+        "min_subtotal": MoneyInput(allow_none=True, metadata={"example": "500.00"}),
+        "starts_at": fields.AwareDateTime(**moment),
+        "ends_at": fields.AwareDateTime(**moment),
+        "usage_limit": fields.Integer(**limit),
+        "per_customer_limit": fields.Integer(**limit),
+        "is_active": StrictBoolean(),
+    }
+
+
+DiscountCodeCreateSchema = InputSchema.from_dict(
+    _discount_fields(True), name="DiscountCodeCreateSchema"
+)
+DiscountCodeUpdateSchema = InputSchema.from_dict(
+    _discount_fields(False), name="DiscountCodeUpdateSchema"
+)
+
+
 # --- orders ----------------------------------------------------------------------
 
 
@@ -772,6 +825,7 @@ class OrderSchema(OutputSchema):
             "placed with free text only."
         },
     )
+    discount_code = fields.String(allow_none=True, metadata={"example": "EID10"})
     shipping_method = fields.String(
         allow_none=True,
         metadata={"example": "Standard delivery", "description": "Its name as it was; null: none."},
@@ -799,6 +853,15 @@ class CheckoutSchema(InputSchema):
         },
     )
     address_id = ident(metadata={"description": "One of your saved addresses."})
+    discount_code = Text(
+        validate=validate.Length(max=MAX_DISCOUNT_CODE + 20),
+        metadata={
+            "example": "EID10",
+            "description": "Optional. A refused code is 409 with `code` one of discount_unknown, "
+            "discount_expired, discount_exhausted, discount_minimum, "
+            "discount_customer_limit, and nothing is ordered.",
+        },
+    )
     shipping_method_id = ident(
         metadata={
             "description": "Required once the shop offers shipping methods: one of "

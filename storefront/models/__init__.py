@@ -5,6 +5,7 @@ from .alerts import StockAlert
 from .base import Base, utcnow
 from .cart import Cart, CartItem
 from .catalog import CatalogVersion, Category, Product
+from .discount import DISCOUNT_KINDS, DiscountCode
 from .inventory import MOVEMENT_REASONS, StockMovement
 from .mail import OUTBOX_STATUSES, OutboxMessage
 from .order import ORDER_STATUSES, Order, OrderItem, OrderStatusChange
@@ -18,6 +19,8 @@ __all__ = [
     "Cart",
     "CartItem",
     "CatalogVersion",
+    "DISCOUNT_KINDS",
+    "DiscountCode",
     "Category",
     "IdempotencyKey",
     "MOVEMENT_REASONS",

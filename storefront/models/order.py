@@ -36,6 +36,7 @@ class Order(TimestampMixin, Base):
         Index("ix_orders_user_created", "user_id", "created_at"),
         Index("ix_orders_status_created", "status", "created_at"),
         Index("ix_orders_created", "created_at"),
+        Index("ix_orders_discount_user", "discount_code_id", "user_id"),
     )
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -46,6 +47,9 @@ class Order(TimestampMixin, Base):
     discount_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
     shipping_fee: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
     total_amount: Mapped[Decimal] = mapped_column(Money)
+    # The code as entered (upper-cased) and the code row, counted for its limits.
+    discount_code: Mapped[str | None] = mapped_column(String(50))
+    discount_code_id: Mapped[int | None] = mapped_column(ForeignKey("discount_codes.id"))
     # The shipping method's name as it was (its fee is shipping_fee); None: none chosen.
     shipping_method: Mapped[str | None] = mapped_column(String(100))
     # The address as text (what orders before structured addresses had, and

@@ -107,6 +107,32 @@ class ProductUnavailable(Conflict):
         super().__init__(f"No longer available: {names}. Remove it from your cart to continue.")
 
 
+class DiscountRefused(Conflict):
+    """A discount code that cannot be used for this order: nothing is ordered."""
+
+    field = "discount_code"
+
+
+class DiscountUnknown(DiscountRefused):
+    pass
+
+
+class DiscountExpired(DiscountRefused):
+    pass
+
+
+class DiscountExhausted(DiscountRefused):
+    pass
+
+
+class DiscountMinimum(DiscountRefused):
+    pass
+
+
+class DiscountCustomerLimit(DiscountRefused):
+    pass
+
+
 class TotalChanged(Conflict):
     """The order would cost other than the total the shopper confirmed (prices moved).
 

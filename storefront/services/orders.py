@@ -23,7 +23,7 @@ from ..models import (
     OrderStatusChange,
     User,
 )
-from . import addresses, notifications, pricing, shipping
+from . import addresses, discounts, notifications, pricing, shipping
 from ._sql import LIKE_ESCAPE, contains_pattern, is_storable_id
 from ._tx import write_transaction
 from .errors import (
@@ -42,6 +42,7 @@ from .errors import (
 from .inventory import lock_products, record_movement
 from .money import MAX_AMOUNT, parse_money, quantize
 from .pagination import Page, paginate
+from .pricing import ZERO
 
 # The status machine: what each status may become.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -128,6 +129,7 @@ def place_order(
     address_id: int | None = None,
     save_address: bool = False,
     shipping_method_id: int | None = None,
+    discount_code: str | None = None,
 ) -> PlacedOrder:
     """Turn the customer's cart into an order, all or nothing.
 
@@ -145,6 +147,11 @@ def place_order(
 
     ``shipping_method_id`` is required once the shop offers any method; its
     name and fee (free over its threshold) are copied onto the order.
+
+    ``discount_code`` is matched without regard to case; its row is locked
+    after the products (a fixed order) and its use counted in this
+    transaction, so its limits hold under any concurrency. A refused code
+    (``DiscountRefused``) orders nothing.
 
     ``expected_total`` is the total the shopper was shown: when the order
     would cost anything else (a price moved), nothing is ordered and
@@ -173,6 +180,7 @@ def place_order(
         address=checked_address.as_dict() if checked_address else None,
         address_id=address_id,
         shipping_method_id=shipping_method_id,
+        discount_code=discounts.normalize(discount_code) or None,
     )
     with write_transaction() as session:
         cart = session.scalar(select(Cart).where(Cart.user_id == user_id).with_for_update())
@@ -235,7 +243,16 @@ def place_order(
         ]
         if shortages:
             raise OutOfStock(shortages)
-        quote = pricing.quote(((products[i.product_id].price, i.quantity) for i in items), method)
+        code = (
+            discounts.lock_for_checkout(discount_code)
+            if discounts.normalize(discount_code)
+            else None
+        )
+        quote = pricing.quote(
+            ((products[i.product_id].price, i.quantity) for i in items),
+            method,
+            (lambda subtotal: discounts.check_code(code, user_id, subtotal)) if code else ZERO,
+        )
         # Checked before writing: Numeric(12, 2) cannot hold more (PostgreSQL would
         # refuse with a database error; SQLite would store it regardless).
         if max(quote.subtotal, quote.total) > MAX_AMOUNT:
@@ -254,6 +271,8 @@ def place_order(
             shipping_fee=quote.shipping_fee,
             total_amount=quote.total,
             shipping_method=method.name if method else None,
+            discount_code=code.code if code else None,
+            discount_code_id=code.id if code else None,
             shipping_address=shipping_address,
             note=note,
             **(
@@ -285,6 +304,8 @@ def place_order(
         )
         for item in items:
             session.delete(item)
+        if code is not None:
+            discounts.count_use(code)
         if save_address and address is not None and checked_address is not None:
             addresses.remember_address(user_id, checked_address)
         if idempotency_key is not None:

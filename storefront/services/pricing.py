@@ -46,16 +46,25 @@ def subtotal_of(lines: Iterable[tuple[Decimal, int]]) -> Decimal:
     return sum((line_total(price, qty) for price, qty in lines), ZERO)
 
 
-def quote(lines: Iterable[tuple[Decimal, int]], shipping_method=None) -> Quote:
-    """The price of lines at their unit prices, shipped with ``shipping_method``
-    (free over its threshold, judged on the subtotal before any discount)."""
+def quote(lines: Iterable[tuple[Decimal, int]], shipping_method=None, discount=ZERO) -> Quote:
+    """The price of lines at their unit prices, less ``discount`` (already computed
+    from the subtotal, at most the subtotal), shipped with ``shipping_method`` (free
+    over its threshold, judged on the subtotal before any discount)."""
     subtotal = subtotal_of(lines)
-    return Quote(subtotal=subtotal, shipping_fee=shipping.shipping_fee(shipping_method, subtotal))
+    discount = discount(subtotal) if callable(discount) else discount
+    return Quote(
+        subtotal=subtotal,
+        discount_amount=min(discount, subtotal),
+        shipping_fee=shipping.shipping_fee(shipping_method, subtotal),
+    )
 
 
-def quote_cart(cart, shipping_method=None) -> Quote:
-    """The price of a ``cart.CartView`` at today's prices, as checkout would charge it."""
-    return quote(((line.unit_price, line.quantity) for line in cart.lines), shipping_method)
+def quote_cart(cart, shipping_method=None, discount=ZERO) -> Quote:
+    """The price of a ``cart.CartView`` at today's prices, as checkout would charge it.
+    ``discount`` may be a function of the subtotal."""
+    return quote(
+        ((line.unit_price, line.quantity) for line in cart.lines), shipping_method, discount
+    )
 
 
 def identity_holds(subtotal, discount_amount, shipping_fee, total_amount) -> bool:

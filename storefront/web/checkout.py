@@ -11,9 +11,10 @@ import secrets
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from ..services import addresses, orders, pricing, shipping
+from ..services import addresses, discounts, orders, pricing, shipping
 from ..services import cart as cart_service
 from ..services.errors import (
+    DiscountRefused,
     EmptyCart,
     IdempotencyKeyReused,
     NotAShopper,
@@ -61,10 +62,26 @@ def _shipping_choices(form: CheckoutForm):
     return methods, chosen
 
 
+def _discount(form: CheckoutForm, subtotal):
+    """The discount the entered code gives now (shown before confirming), or its refusal
+    next to the field and no discount."""
+    code_text = (form.discount_code.data or "").strip()
+    if not code_text:
+        return pricing.ZERO, None
+    try:
+        code, amount = discounts.preview(code_text, current_user.id, subtotal)
+    except DiscountRefused as exc:
+        if not form.discount_code.errors:
+            form.discount_code.errors = [exc.message]
+        return pricing.ZERO, None
+    return amount, code
+
+
 def _render(form: CheckoutForm, status: int = 200, **problems):
     cart = cart_service.get_cart(current_user.id)
     methods, method = _shipping_choices(form)
-    quote = pricing.quote_cart(cart, method)
+    discount, code = _discount(form, pricing.quote_cart(cart).subtotal)
+    quote = pricing.quote_cart(cart, method, discount)
     book = _address_choices(form, choose_default=False)
     # Whatever total this page shows is the one its "Place order" confirms.
     form.expected_total.data = str(quote.total)
@@ -76,6 +93,7 @@ def _render(form: CheckoutForm, status: int = 200, **problems):
         book=book,
         methods=methods,
         method=method,
+        code=code,
         **problems,
     )
     return page, status
@@ -113,6 +131,7 @@ def place_order():
             address_id=None if chosen == NEW_ADDRESS else _as_id(chosen),
             save_address=bool(form.save_address.data),
             shipping_method_id=_as_id(form.shipping_method_id.data or "") or None,
+            discount_code=form.discount_code.data or None,
         )
     except OutOfStock as exc:
         return _render(form, 409, shortages=exc.shortages)
@@ -120,6 +139,11 @@ def place_order():
         return _render(form, 409, unavailable=exc.products)
     except TotalChanged as exc:
         return _render(form, 409, total_changed=exc)
+    except DiscountRefused as exc:
+        # Nothing ordered, the cart kept: the shopper may fix the code, or clear it and
+        # place the order again without it.
+        form.discount_code.errors = [exc.message]
+        return _render(form, 409)
     except NotAShopper as exc:
         flash(exc.message, "error")
         return redirect(url_for("cart.view"), code=303)

@@ -214,6 +214,7 @@ class CheckoutForm(AddressFields, FlaskForm):
     address_id = RadioField("Ship to", choices=[], validate_choice=False, default=NEW_ADDRESS)
     save_address = BooleanField("Save this address in my address book", default=True)
     shipping_method_id = RadioField("Delivery", choices=[], validate_choice=False)
+    discount_code = StringField("Discount code (optional)", validators=[Length(max=70)])
     # The "Update the total" button: show the page priced as chosen, place nothing.
     review = SubmitField("Update the total")
     note = TextAreaField("Note for the order (optional)", validators=[Optional(), Length(max=1000)])

@@ -13,7 +13,7 @@ from tests.api.conftest import assert_problem, error_fields
 ORDER_KEYS = {
     "id", "user_id", "status", "total_amount", "shipping_address", "note", "items",
     "status_history", "created_at", "updated_at", "tracking_number", "subtotal",
-    "discount_amount", "shipping_fee", "address", "shipping_method",
+    "discount_amount", "shipping_fee", "address", "shipping_method", "discount_code",
 }  # fmt: skip
 
 

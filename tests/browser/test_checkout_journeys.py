@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from storefront.extensions import db
-from storefront.models import Order
-from storefront.services import accounts, cart, catalog, shipping
+from storefront.models import Order, Product, User
+from storefront.services import accounts, cart, catalog, discounts, orders, shipping
 from tests.browser.conftest import fill_address, log_in, save_screenshots
 from tests.conftest import CUSTOMER_PASSWORD
 
@@ -101,3 +101,57 @@ def test_a_price_change_between_cart_and_checkout_is_shown_and_confirmed(page, i
 
 def _count() -> int:
     return len(list(db.session.scalars(select(Order.id))))
+
+
+def _codes_and_a_used_one() -> None:
+    from datetime import timedelta
+
+    from storefront.models import utcnow
+
+    discounts.create_code({"code": "SAVE10", "kind": "percent", "value": "10"})
+    discounts.create_code(
+        {"code": "OLD", "kind": "fixed", "value": "5", "ends_at": utcnow() - timedelta(days=1)}
+    )
+    discounts.create_code(
+        {"code": "BIGSPEND", "kind": "fixed", "value": "100", "min_subtotal": "5000.00"}
+    )
+    discounts.create_code({"code": "ONCE", "kind": "fixed", "value": "50", "per_customer_limit": 1})
+    user_id = db.session.scalar(select(User.id).where(User.email == EMAIL))
+    product_id = db.session.scalar(select(Product.id))
+    # An earlier order used ONCE already.
+    cart.add_to_cart(user_id, product_id, 1)
+    orders.place_order(user_id, "1 Old Road", discount_code="ONCE")
+    cart.add_to_cart(user_id, product_id, 2)
+
+
+def test_discount_codes_are_shown_before_confirming_and_refusals_lose_nothing(page, in_app):
+    in_app(_shopper_with_cart)
+    in_app(_codes_and_a_used_one)
+    log_in(page, EMAIL, CUSTOMER_PASSWORD)
+    page.goto("/checkout")
+    fill_address(page)
+    expect(page.get_by_test_id("summary-line")).to_contain_text("2 × Brass Kettle")
+
+    for entered, message in (
+        ("old", "The code OLD is not valid now."),
+        ("bigspend", "The code BIGSPEND needs an order of at least BDT 5,000.00."),
+        ("once", "You have used the code ONCE as many times as it allows."),
+    ):
+        page.get_by_label("Discount code (optional)").fill(entered)
+        page.get_by_role("button", name=re.compile("^Place order")).click()
+        expect(page.locator("#discount_code-error")).to_contain_text(message)
+        expect(page.get_by_test_id("summary-line")).to_contain_text("2 × Brass Kettle")
+        expect(page.get_by_label("Address line 1")).to_have_value("House 4, Road 2")
+        expect(page.get_by_test_id("checkout-total")).to_have_text("BDT 1,700.00")
+    assert in_app(_count) == 1  # only the earlier order
+    save_screenshots(page, "shop-checkout-code-refused")
+
+    page.get_by_label("Discount code (optional)").fill("save10")
+    page.get_by_role("button", name="Apply the code").click()
+    expect(page.get_by_test_id("checkout-discount")).to_have_text("−BDT 170.00")
+    expect(page.get_by_test_id("checkout-total")).to_have_text("BDT 1,530.00")
+    save_screenshots(page, "shop-checkout-code-applied")
+    page.get_by_role("button", name=re.compile("^Place order · BDT 1,530.00")).click()
+    expect(page).to_have_url(re.compile(r"/orders/\d+$"))
+    expect(page.get_by_test_id("order-discount")).to_have_text("−BDT 170.00")
+    expect(page.get_by_test_id("order-total")).to_have_text("BDT 1,530.00")

@@ -10,7 +10,7 @@ import pytest
 from flask_login.utils import _create_identifier
 
 from storefront import create_app
-from storefront.services import cart, orders, outbox, shipping
+from storefront.services import cart, discounts, orders, outbox, shipping
 from tests.conftest import base_config
 
 
@@ -46,12 +46,14 @@ def records(app, make_user, make_product):
     order = orders.place_order(shopper.id, "1 Test Road").order
     message_id = outbox.list_messages().items[0].id  # the order's confirmation
     method = shipping.create_method({"name": "Standard", "fee": "60.00"})
+    code = discounts.create_code({"code": "SAVE", "kind": "fixed", "value": "1"})
     return {
         "product_id": product.id,
         "order_id": order.id,
         "user_id": shopper.id,
         "message_id": message_id,
         "method_id": method.id,
+        "code_id": code.id,
     }
 
 

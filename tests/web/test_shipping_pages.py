@@ -95,3 +95,27 @@ def test_choosing_another_method_without_updating_asks_to_confirm_the_new_total(
     assert response.status_code == 409
     assert "It is now <strong>BDT 250.00</strong>" in response.get_data(as_text=True)
     assert db.session.scalar(select(Order)) is None
+
+
+def test_an_admin_adds_and_edits_a_discount_code(admin_client):
+    from storefront.models import DiscountCode
+
+    response = admin_client.post(
+        "/admin/discounts/new",
+        data={"code": "eid10", "kind": "percent", "value": "10", "min_subtotal": "500",
+              "ends_at": "2030-01-01T00:00", "usage_limit": "100", "is_active": "y"},
+    )  # fmt: skip
+    assert response.status_code == 303, response.get_data(as_text=True)
+    code = db.session.scalar(select(DiscountCode))
+    assert (code.code, code.value, code.usage_limit) == ("EID10", Decimal("10.00"), 100)
+    assert code.ends_at.year in (2029, 2030)  # midnight in the shop's zone, kept in UTC
+    html = admin_client.get("/admin/discounts").get_data(as_text=True)
+    assert "EID10" in html and "10% off" in html
+
+    bad = admin_client.post(
+        f"/admin/discounts/{code.id}/edit",
+        data={"code": "EID10", "kind": "percent", "value": "150"},
+    )
+    assert bad.status_code == 422 and "A percentage is at most 100." in bad.get_data(as_text=True)
+    assert admin_client.post(f"/admin/discounts/{code.id}/delete").status_code == 303
+    assert db.session.scalar(select(DiscountCode)) is None

@@ -80,4 +80,4 @@ def url_with(**changes) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
-from . import dashboard, mail, orders, products, shipping, users  # noqa: E402, F401  (routes on bp)
+from . import dashboard, discounts, mail, orders, products, shipping, users  # noqa: E402, F401  (routes on bp)

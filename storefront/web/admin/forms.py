@@ -6,13 +6,16 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
+    DateTimeLocalField,
     EmailField,
     HiddenField,
     IntegerField,
     PasswordField,
+    SelectField,
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     EqualTo,
     InputRequired,
@@ -145,3 +148,33 @@ class ShippingMethodForm(FlaskForm):
         description="ISO codes separated by spaces or commas, such as BD IN. Empty: everywhere.",
     )
     is_active = BooleanField("Offered at checkout", default=True)
+
+
+class DiscountCodeForm(FlaskForm):
+    code = StringField("Code", validators=[InputRequired(), Length(max=50)], filters=[_strip])
+    kind = SelectField(
+        "Kind",
+        choices=[SelectChoice("percent", "Percent off"), SelectChoice("fixed", "Amount off")],
+        default="percent",
+    )
+    value = StringField(
+        "Value", validators=[InputRequired(), Length(max=20)], filters=[_strip],
+        description="A percentage such as 10, or an amount such as 50.00.",
+    )  # fmt: skip
+    min_subtotal = StringField(
+        "Minimum subtotal (optional)", validators=[Optional(), Length(max=20)], filters=[_strip]
+    )
+    starts_at = DateTimeLocalField(
+        "Starts (optional)", validators=[Optional()], description="In the shop's time zone."
+    )
+    ends_at = DateTimeLocalField(
+        "Ends (optional)", validators=[Optional()], description="In the shop's time zone."
+    )
+    usage_limit = IntegerField(
+        "Uses in all (optional)", validators=[Optional(), NumberRange(min=1, max=1_000_000_000)]
+    )
+    per_customer_limit = IntegerField(
+        "Uses per customer (optional)",
+        validators=[Optional(), NumberRange(min=1, max=1_000_000_000)],
+    )
+    is_active = BooleanField("Active", default=True)

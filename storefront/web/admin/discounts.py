@@ -1,0 +1,105 @@
+"""The back office's discount codes: list, add, edit, delete."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+
+from ...services import discounts
+from ...services.errors import DomainError, NotFound
+from ...services.reporting import shop_timezone
+from ..forms import ConfirmForm
+from . import bp
+from .forms import DiscountCodeForm, show_errors
+
+
+def _moment(value):
+    """A time typed in the shop's time zone, made aware."""
+    return None if value is None else value.replace(tzinfo=shop_timezone())
+
+
+def _data(form: DiscountCodeForm) -> dict:
+    return {
+        "code": form.code.data,
+        "kind": form.kind.data,
+        "value": form.value.data,
+        "min_subtotal": form.min_subtotal.data or None,
+        "starts_at": _moment(form.starts_at.data),
+        "ends_at": _moment(form.ends_at.data),
+        "usage_limit": form.usage_limit.data,
+        "per_customer_limit": form.per_customer_limit.data,
+        "is_active": form.is_active.data,
+    }
+
+
+@bp.get("/discounts")
+def discount_codes():
+    return render_template(
+        "admin/discounts.html", codes=discounts.list_codes(), section="discounts"
+    )
+
+
+def _save(form, code=None):
+    try:
+        if code is None:
+            saved = discounts.create_code(_data(form))
+        else:
+            saved = discounts.update_code(code.id, _data(form))
+    except DomainError as exc:
+        for message in show_errors(form, exc):
+            flash(message, "error")
+        return None
+    flash(f"Discount code {saved.code} saved.", "success")
+    return redirect(url_for("admin.discount_codes"), code=303)
+
+
+@bp.route("/discounts/new", methods=["GET", "POST"])
+def new_discount_code():
+    form = DiscountCodeForm()
+    if form.validate_on_submit() and (done := _save(form)) is not None:
+        return done
+    status = 422 if form.is_submitted() else 200
+    page = render_template("admin/discount_form.html", form=form, code=None, section="discounts")
+    return page, status
+
+
+@bp.route("/discounts/<int:code_id>/edit", methods=["GET", "POST"])
+def edit_discount_code(code_id: int):
+    try:
+        code = discounts.get_code(code_id)
+    except NotFound:
+        abort(404)
+    tz = shop_timezone()
+    form = DiscountCodeForm(
+        data={
+            "code": code.code,
+            "kind": code.kind,
+            "value": str(code.value),
+            "min_subtotal": "" if code.min_subtotal is None else str(code.min_subtotal),
+            "starts_at": code.starts_at.astimezone(tz).replace(tzinfo=None)
+            if code.starts_at
+            else None,
+            "ends_at": code.ends_at.astimezone(tz).replace(tzinfo=None) if code.ends_at else None,
+            "usage_limit": code.usage_limit,
+            "per_customer_limit": code.per_customer_limit,
+            "is_active": code.is_active,
+        }
+    )
+    if form.validate_on_submit() and (done := _save(form, code)) is not None:
+        return done
+    status = 422 if form.is_submitted() else 200
+    page = render_template(
+        "admin/discount_form.html", form=form, code=code, section="discounts", delete=ConfirmForm()
+    )
+    return page, status
+
+
+@bp.post("/discounts/<int:code_id>/delete")
+def delete_discount_code(code_id: int):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        discounts.delete_code(code_id)
+    except NotFound:
+        abort(404)
+    flash("Discount code deleted (or, if orders used it, deactivated).", "success")
+    return redirect(url_for("admin.discount_codes"), code=303)
