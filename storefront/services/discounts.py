@@ -158,6 +158,9 @@ def _clean(data: Mapping, current: DiscountCode | None) -> dict:
                 errors[name] = "Enter a date and time."
             elif value is not None and value.tzinfo is None:
                 errors[name] = "Give the time zone, such as +06:00 or Z."
+            elif value is not None and not 2000 <= value.year <= 9000:
+                # Far dates overflow when turned to UTC, or the database's range.
+                errors[name] = "Enter a date between the years 2000 and 9000."
             clean[name] = value
     for name in ("usage_limit", "per_customer_limit"):
         if name in data:

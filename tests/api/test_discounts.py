@@ -123,3 +123,9 @@ def test_codes_used_up_and_per_customer_limits_are_409(
             assert response.status_code == 201
         else:
             assert_problem(response, 409, problem)
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00"])
+def test_dates_out_of_range_are_422_not_500(client, as_admin, moment):
+    body = {"code": "X", "kind": "fixed", "value": "1", "starts_at": moment}
+    assert error_fields(client.post(URL, json=body, headers=as_admin)) == {"starts_at"}
