@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from storefront.services import accounts, cart, catalog, inventory, orders
+from storefront.services import accounts, cart, catalog, discounts, inventory, orders, shipping
 from tests.browser.conftest import assert_accessible, save_screenshot
 from tests.conftest import ADMIN_PASSWORD, CUSTOMER_PASSWORD
 
@@ -187,7 +187,18 @@ def test_every_admin_page_passes_axe(page, in_app, live_app):
     shop = in_app(_set_up_shop)
     product_id = in_app(lambda: catalog.search_products(q="kettle").items[0].id)
     in_app(inventory.adjust_stock, product_id, -1, "Dented in the warehouse")
-    ids = {"product_id": product_id, "order_id": shop["order_id"], "user_id": shop["customer_id"]}
+    # Issue 11's pages: a shipping method and a discount code to show.
+    method_id = in_app(lambda: shipping.create_method({"name": "Standard", "fee": "60.00"}).id)
+    code_id = in_app(
+        lambda: discounts.create_code({"code": "EID10", "kind": "percent", "value": "10"}).id
+    )
+    ids = {
+        "product_id": product_id,
+        "order_id": shop["order_id"],
+        "user_id": shop["customer_id"],
+        "method_id": method_id,
+        "code_id": code_id,
+    }
     urls = _admin_get_urls(live_app, ids)
     assert len(urls) >= 9
 

@@ -109,7 +109,7 @@ def test_forms_with_errors_and_the_open_menu_are_accessible_on_a_phone(page, in_
     log_in(page, EMAIL, CUSTOMER_PASSWORD)
     page.goto("/checkout")
     page.get_by_role("button", name="Place order", exact=False).click()
-    expect(page.get_by_text("Enter the address to ship to.").first).to_be_visible()
+    expect(page.get_by_text("Enter the street and house number.").first).to_be_visible()
     page.locator("summary").filter(has_text="Sumi Shopper").click()
     expect(page.get_by_role("link", name="Account settings")).to_be_visible()
     assert_accessible(page)
