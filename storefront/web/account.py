@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user
 
 from .. import ratelimit
@@ -100,9 +100,13 @@ def edit_address(address_id: int):
     return render_template("account/address_form.html", form=form, address=address), status
 
 
-@bp.post("/account/addresses/<int:address_id>/default")
+@bp.route("/account/addresses/<int:address_id>/default", methods=["GET", "POST"])
 @login_required
 def default_address(address_id: int):
+    if request.method == "GET":
+        # Nothing happens on GET (after logging in, say): back to the book, where the
+        # button is.
+        return redirect(url_for("account.addresses"), code=303)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
@@ -113,9 +117,11 @@ def default_address(address_id: int):
     return redirect(url_for("account.addresses"), code=303)
 
 
-@bp.post("/account/addresses/<int:address_id>/delete")
+@bp.route("/account/addresses/<int:address_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete_address(address_id: int):
+    if request.method == "GET":
+        return redirect(url_for("account.addresses"), code=303)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
