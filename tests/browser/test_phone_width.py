@@ -8,7 +8,16 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from storefront.services import accounts, cart, catalog, inventory, orders
+from storefront.services import (
+    accounts,
+    addresses,
+    cart,
+    catalog,
+    discounts,
+    inventory,
+    orders,
+    shipping,
+)
 from tests.browser.conftest import PHONE, log_in
 from tests.conftest import ADMIN_PASSWORD, CUSTOMER_PASSWORD
 
@@ -33,7 +42,18 @@ def _set_up() -> dict:
     cart.add_to_cart(shopper.id, product.id, 2)
     order = orders.place_order(shopper.id, "House 4, Road 2, Dhanmondi, Dhaka 1205").order
     cart.add_to_cart(shopper.id, product.id, 1)
+    # Issue 11's pages: an address, a shipping method and a discount code to show.
+    address = addresses.add_address(
+        shopper.id,
+        {"full_name": LONG.strip(), "phone": "+880 1712-345678", "line1": LONG.strip(),
+         "city": "Dhaka"},
+    )  # fmt: skip
+    method = shipping.create_method({"name": "Standard delivery", "fee": "60.00"})
+    code = discounts.create_code({"code": "EID10", "kind": "percent", "value": "10"})
     return {
+        "address_id": address.id,
+        "method_id": method.id,
+        "code_id": code.id,
         "product_id": product.id,
         "slug": product.slug,
         "order_id": order.id,
