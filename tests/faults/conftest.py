@@ -9,8 +9,9 @@ Redis and watch what shoppers get. ``make test-faults`` runs this folder;
 ``.ci/run`` runs it once.
 
 After each fault, ``audit()`` checks what must always hold: ``flask
-check-stock`` passes, every order has its items and its history, every
-order's total equals its lines, and every order a client was told about
+check-stock`` and ``flask check-orders`` pass (every total is subtotal minus
+discount plus shipping), every order has its items and its history, every
+order's subtotal equals its lines, and every order a client was told about
 exists.
 """
 
@@ -146,12 +147,13 @@ class Store:
 
     def audit(self) -> None:
         """What must hold after any fault."""
-        result = self.flask("check-stock", check=False)
-        assert result.returncode == 0, result.stdout + result.stderr
+        for command in ("check-stock", "check-orders"):  # ledgers; every order adds up
+            result = self.flask(command, check=False)
+            assert result.returncode == 0, f"{command}: {result.stdout}{result.stderr}"
         engine = create_engine(self.database_url)
         try:
             with engine.connect() as conn:
-                orders = conn.execute(text("SELECT id, total_amount FROM orders")).all()
+                orders = conn.execute(text("SELECT id, subtotal FROM orders")).all()
                 lines = dict(
                     conn.execute(
                         text("SELECT order_id, SUM(line_total) FROM order_items GROUP BY order_id")
@@ -163,10 +165,10 @@ class Store:
         finally:
             engine.dispose()
         ids = {order_id for order_id, _ in orders}
-        for order_id, total in orders:
+        for order_id, subtotal in orders:
             assert order_id in lines, f"order {order_id} has no items"
             assert order_id in history, f"order {order_id} has no history"
-            assert Decimal(total) == Decimal(lines[order_id]), f"order {order_id}'s total"
+            assert Decimal(subtotal) == Decimal(lines[order_id]), f"order {order_id}'s subtotal"
         assert self.told_orders <= ids, f"orders answered but missing: {self.told_orders - ids}"
 
 
