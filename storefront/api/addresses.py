@@ -18,7 +18,8 @@ blp = ApiBlueprint(
     "editing or deleting one never changes an order.",
 )
 
-EXAMPLE = {
+# One example address for the documentation: the address book's and checkout's.
+ADDRESS_EXAMPLE = {
     "full_name": "Nadia Rahman",
     "phone": "+880 1712-345678",
     "line1": "House 7, Road 3",
@@ -27,8 +28,8 @@ EXAMPLE = {
     "region": "",
     "postal_code": "1205",
     "country": "BD",
-    "is_default": False,
 }
+EXAMPLE = {**ADDRESS_EXAMPLE, "is_default": False}
 LOCATION_HEADER = {
     "Location": {"description": "The URL of the address.", "schema": {"type": "string"}}
 }

@@ -6,6 +6,7 @@ from flask import url_for
 
 from ..services import orders
 from . import ApiBlueprint
+from .addresses import ADDRESS_EXAMPLE
 from .schemas import (
     CheckoutSchema,
     IdempotencyHeaderSchema,
@@ -37,16 +38,7 @@ LOCATION_HEADER = {
 @blp.arguments(
     CheckoutSchema,
     example={
-        "address": {
-            "full_name": "Nadia Rahman",
-            "phone": "+880 1712-345678",
-            "line1": "House 7, Road 3",
-            "line2": "Dhanmondi",
-            "city": "Dhaka",
-            "region": "",
-            "postal_code": "1205",
-            "country": "BD",
-        },
+        "address": ADDRESS_EXAMPLE,
         "note": "",
         "expected_total": "1250.00",
     },
