@@ -99,9 +99,4 @@
     fit();
     phone.addEventListener("change", fit);
   });
-
-  // A wide chart on a phone opens at its latest day, not its oldest.
-  document.querySelectorAll("[data-scroll-end]").forEach(function (box) {
-    box.scrollLeft = box.scrollWidth;
-  });
 })();

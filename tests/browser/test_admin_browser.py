@@ -152,13 +152,11 @@ def test_an_admin_runs_the_shop_from_the_back_office(page, in_app, live_app):
     finally:
         customer_context.close()
 
-    # The dashboard's figures match the orders placed; the chart has 30 points.
+    # The dashboard's figures (the last 30 days) match the orders placed; the chart has 30 points.
     page.get_by_role("navigation", name="Back office").get_by_role("link", name="Dashboard").click()
     revenue = "BDT 1,700.00"
-    for period in ("today", "7-days", "30-days"):
-        card = page.locator(f'[data-period="{period}"]')
-        expect(card.locator('[data-figure="revenue"]')).to_have_text(revenue)
-        expect(card.locator('[data-figure="orders"]')).to_have_text("1")
+    expect(page.locator('[data-figure="revenue"]')).to_have_text(revenue)
+    expect(page.locator('[data-figure="orders"]')).to_have_text("1")
     chart = page.locator("svg.chart")
     expect(chart).to_have_attribute("role", "img")
     expect(chart.locator("circle.chart-point")).to_have_count(30)

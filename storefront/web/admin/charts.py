@@ -19,6 +19,17 @@ HEIGHT = 300
 LEFT, RIGHT, TOP, BOTTOM = 96, 24, 36, 64
 TICKS = 4
 _NICE_STEPS = (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5), Decimal(10))
+# Days between two labelled days: the smallest that keeps at most MAX_DAY_LABELS labels.
+_DAY_LABEL_STEPS = (1, 5, 7, 14, 30, 61)
+MAX_DAY_LABELS = 13
+DENSE_POINTS = 92  # more points than this are drawn smaller
+
+
+def day_label_step(points: int) -> int:
+    for step in _DAY_LABEL_STEPS:
+        if -(-points // step) <= MAX_DAY_LABELS:
+            return step
+    return _DAY_LABEL_STEPS[-1]
 
 
 def nice_ceiling(value: Decimal) -> Decimal:
@@ -113,10 +124,11 @@ def revenue_chart(
         f'y="{HEIGHT - 8}" text-anchor="middle">Day</text>'
     )
 
-    # Day labels: every fifth day counting back from the last, so the last is always shown.
+    # Day labels: every few days counting back from the last, so the last is always shown.
+    label_step = day_label_step(len(points))
     out.append('<g class="chart-days">')
     for i, (day, _, _) in enumerate(points):
-        if (len(points) - 1 - i) % 5 == 0:
+        if (len(points) - 1 - i) % label_step == 0:
             out.append(
                 f'<text class="chart-tick" x="{_n(x_of(i))}" y="{_n(bottom + 20)}" '
                 f'text-anchor="middle">{escape(_day(day))}</text>'
@@ -126,6 +138,7 @@ def revenue_chart(
     # The line, then one point per day with its figures as a tooltip.
     line = " ".join(f"{_n(x_of(i))},{_n(y_of(p[1]))}" for i, p in enumerate(points))
     out.append(f'<polyline class="chart-line" fill="none" points="{line}"/>')
+    radius = 4 if len(points) <= DENSE_POINTS else 2.5
     out.append('<g class="chart-points">')
     for i, (day, revenue, orders) in enumerate(points):
         label = (
@@ -133,7 +146,7 @@ def revenue_chart(
             f"{orders} order{'' if orders == 1 else 's'}"
         )
         out.append(
-            f'<circle class="chart-point" cx="{_n(x_of(i))}" cy="{_n(y_of(revenue))}" r="4" '
+            f'<circle class="chart-point" cx="{_n(x_of(i))}" cy="{_n(y_of(revenue))}" r="{radius}" '
             f'data-day="{day.isoformat()}" data-revenue="{revenue}">'
             f"<title>{escape(label)}</title></circle>"
         )
