@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import func, select, update
@@ -399,13 +400,20 @@ def list_orders(
     user_id: int | None = None,
     status: str | None = None,
     customer: str | None = None,
+    placed_from: datetime | None = None,
+    placed_before: datetime | None = None,
     page: int = 1,
     per_page: int = 20,
 ) -> Page[Order]:
-    """Orders newest first, by customer id, status, or customer email/name text."""
+    """Orders newest first, by customer id, status, customer email/name text, and
+    when they were placed (from ``placed_from`` included to ``placed_before`` excluded)."""
     stmt = select(Order).options(selectinload(Order.items), joinedload(Order.user))
     if user_id is not None:
         stmt = stmt.where(Order.user_id == user_id)
+    if placed_from is not None:
+        stmt = stmt.where(Order.created_at >= placed_from)
+    if placed_before is not None:
+        stmt = stmt.where(Order.created_at < placed_before)
     if status:
         if status not in ORDER_STATUSES:
             raise ValidationError(f"Status is one of: {', '.join(ORDER_STATUSES)}.", field="status")

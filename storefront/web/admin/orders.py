@@ -9,6 +9,7 @@ from ...services.errors import Conflict, NotFound, ValidationError
 from ..confirm import Confirmation, confirmation_page, items_phrase
 from . import bp, page_number
 from .forms import OrderStatusForm
+from .ranges import range_choice
 
 PER_PAGE = 20
 # What the button for each target status says.
@@ -28,19 +29,30 @@ def orders_list():
     }
     if filters["status"] not in ORDER_STATUSES:
         filters["status"] = ""
-    results = orders.list_orders(
-        status=filters["status"] or None,
-        customer=filters["customer"] or None,
-        page=page_number(),
-        per_page=PER_PAGE,
+    dates = range_choice(default=None)
+    placed_from, placed_before = (
+        dates.range.bounds(reporting.shop_timezone()) if dates.range else (None, None)
+    )
+    results = (
+        None
+        if dates.refused
+        else orders.list_orders(
+            status=filters["status"] or None,
+            customer=filters["customer"] or None,
+            placed_from=placed_from,
+            placed_before=placed_before,
+            page=page_number(),
+            per_page=PER_PAGE,
+        )
     )
     return render_template(
         "admin/orders.html",
         results=results,
         filters=filters,
+        dates=dates,
         statuses=ORDER_STATUSES,
         section="orders",
-    )
+    ), (422 if dates.refused else 200)
 
 
 @bp.get("/orders/<int:order_id>")
