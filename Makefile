@@ -23,6 +23,7 @@ install: $(VENV)/.installed
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
+	$(FLASK) seed-demo-orders --if-empty
 	$(FLASK) demo-admin --base-url http://$(HOST):$(PORT)
 	@# The mail worker runs beside the server and stops with it (see README, "Mail").
 	$(FLASK) deliver-email & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

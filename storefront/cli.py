@@ -64,6 +64,7 @@ DEMO_CATALOG: dict[str, list[tuple[str, str]]] = {
 def register_cli(app: Flask) -> None:
     app.cli.add_command(create_admin_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(seed_demo_orders_command)
     app.cli.add_command(check_stock_command)
     app.cli.add_command(check_orders_command)
     app.cli.add_command(demo_admin_command)
@@ -125,6 +126,28 @@ def seed_demo_command(count: int, images: bool, if_empty: bool) -> None:
             created += 1
     total = db.session.scalar(select(func.count(Product.id)))
     click.echo(f"Created {created} demo products; the catalog has {total}.")
+
+
+@click.command("seed-demo-orders")
+@click.option("--orders", "count", default=60, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--days", default=90, show_default=True, type=click.IntRange(1, 366))
+@click.option("--if-empty", is_flag=True, help="Do nothing when the store has orders.")
+def seed_demo_orders_command(count: int, days: int, if_empty: bool) -> None:
+    """Past orders from demo customers through the real checkout, over the last days
+    (see storefront/demo_orders.py): the dashboard then shows a shop with sales."""
+    from . import demo_orders
+
+    if if_empty and demo_orders.store_has_orders():
+        click.echo("The store has orders; not seeding past orders.")
+        return
+    if not db.session.scalar(select(func.count(Product.id))):
+        raise click.ClickException("The catalog is empty: run seed-demo first.")
+    seeded = demo_orders.seed_past_orders(count, days)
+    click.echo(
+        f"Placed {seeded.created} past orders from {len(demo_orders.DEMO_CUSTOMERS)} demo "
+        f"customers over the last {days} days"
+        + (f"; {seeded.skipped} found nothing in stock." if seeded.skipped else ".")
+    )
 
 
 @click.command("check-stock")
