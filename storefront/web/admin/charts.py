@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from markupsafe import Markup, escape
 
 from ...services.money import display_money
+from ...services.reporting import describe_days
 
 WIDTH = 760
 HEIGHT = 300
@@ -80,14 +81,15 @@ def revenue_chart(
         return bottom - value / top_value * plot_h
 
     first, last = points[0][0], points[-1][0]
-    title = f"Daily revenue, {_day(first)} to {_day(last)} {last.year}"
+    title = f"Daily revenue, {describe_days(first, last)}"
+    days = f"{len(points)} day{'' if len(points) == 1 else 's'}"
     if highest[1] > 0:
         summary = (
-            f"{len(points)} days, {display_money(total, currency)} in all; the highest day is "
+            f"{days}, {display_money(total, currency)} in all; the highest day is "
             f"{_day(highest[0])} with {display_money(highest[1], currency)}."
         )
     else:
-        summary = f"{len(points)} days without revenue."
+        summary = f"{days} without revenue."
 
     out: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{escape(chart_id)}" '
