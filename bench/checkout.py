@@ -34,7 +34,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from storefront import create_app  # noqa: E402
 from storefront.extensions import db  # noqa: E402
 from storefront.models import Order  # noqa: E402
-from storefront.services import accounts, cart, catalog, inventory, orders  # noqa: E402
+from storefront.services import accounts, cart, catalog, categories, inventory, orders  # noqa: E402
 
 
 def _app(url: str):
@@ -55,12 +55,13 @@ def _prepare(app, customers: int, lines: int, product_count: int, seed: int) -> 
     """Products with stock for everyone, and one filled cart per customer."""
     rng = random.Random(seed)
     with app.app_context():
+        bench_category = categories.ensure_category("Bench").id
         products = [
             catalog.create_product(
                 name=f"Bench product {seed}-{i}",
                 price=Decimal(rng.randrange(100, 10000)) / 100,
                 stock_quantity=customers * lines * 10,
-                category="Bench",
+                category_id=bench_category,
             ).id
             for i in range(product_count)
         ]

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from .extensions import db
 from .models import Product, User
-from .services import accounts, catalog, inventory, orders
+from .services import accounts, catalog, categories, inventory, orders
 from .services.errors import DomainError
 
 DEMO_CATALOG: dict[str, list[tuple[str, str]]] = {
@@ -117,7 +117,7 @@ def seed_demo_command(count: int, images: bool, if_empty: bool) -> None:
                 price=price,
                 stock_quantity=stock,
                 description=description,
-                category=category,
+                category_id=categories.ensure_category(category).id,
             )
             if images:
                 image_service.replace_product_image(

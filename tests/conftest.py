@@ -250,7 +250,7 @@ def admin(make_user):
 
 @pytest.fixture
 def make_product(app):
-    from storefront.services import catalog
+    from storefront.services import catalog, categories
 
     counter = iter(range(1, 1_000_000))
 
@@ -263,7 +263,7 @@ def make_product(app):
             price=Decimal(str(price)),
             stock_quantity=stock,
             description=description,
-            category=category,
+            category_id=categories.ensure_category(category).id if category else None,
             is_active=active,
         )
 

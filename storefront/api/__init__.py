@@ -77,6 +77,14 @@ field in `errors: [{field, message}]`; a field-less body error names `body`.
 - Who is calling is checked before what was sent: 401/403 come before 415/422.
 - `sort` also accepts `relevance` (the default when `q` is given).
 - `GET /api/users` also filters by `is_active`.
+- A product's category is chosen, never created on the way: `category_id`
+  (preferred) or `category`, the name of an existing category that is not
+  archived, in any case; anything else is 422 on that field (api.md said
+  "created if new"). Categories are made with `POST /api/categories`.
+- Categories go two levels deep. The catalog's `category` filter on a
+  top-level category also lists its subcategories' products, and its
+  `product_count` counts them. `DELETE /api/categories/{id}` archives: nothing
+  is deleted, and archived categories are left out of `GET /api/categories`.
 """
 
 

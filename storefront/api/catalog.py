@@ -5,13 +5,17 @@ from __future__ import annotations
 from flask import Response, url_for
 
 from .. import ratelimit
-from ..services import catalog, images, inventory, stock_alerts
+from ..services import catalog, categories, images, inventory, stock_alerts
+from ..services.errors import NotFound
 from ..services.images import InvalidImage
 from . import ApiBlueprint
 from .catalog_cache import cached_json
 from .fast import product_dict, product_page_dict
 from .schemas import (
+    CategoryCreateSchema,
+    CategoryListQuery,
     CategorySchema,
+    CategoryUpdateSchema,
     ImageUploadSchema,
     PagingQuery,
     ProductCreateSchema,
@@ -31,7 +35,9 @@ categories_blp = ApiBlueprint(
     __name__,
     url_prefix="/api/categories",
     tag="Categories",
-    description="Categories with their count of active products.",
+    description="Categories, two levels deep (a top-level category and its "
+    "subcategories), with their count of active products. Admins create, change, "
+    "reorder and archive them; nothing is deleted.",
 )
 
 blp = ApiBlueprint(
@@ -49,13 +55,119 @@ LOCATION_HEADER = {
 
 
 @categories_blp.route("", methods=["GET"])
+@authenticated(categories_blp, optional=True)
+@categories_blp.arguments(CategoryListQuery, location="query")
 @categories_blp.response(200, CategorySchema(many=True))
-def list_categories():
+def list_categories(args):
     """Every category
 
-    By name; `product_count` counts active products only.
+    In shop order: each top-level category (by `position`) followed by its
+    subcategories (by theirs). `product_count` counts active products; a
+    top-level category's includes its subcategories'. Archived categories are
+    left out, except for an admin who asks with `include_archived=true`.
     """
+    user = current_user()
+    if args["include_archived"] and user and user.is_admin:
+        return categories.flatten(categories.category_tree(include_archived=True))
     return catalog.list_categories()
+
+
+def _described(category_id: int):
+    """A category as the list shows it (with its count), archived or not."""
+    node = next(
+        (
+            n
+            for n in categories.flatten(categories.category_tree(include_archived=True))
+            if n.id == category_id
+        ),
+        None,
+    )
+    if node is None:  # a subcategory of an archived parent is archived too: listed above
+        raise NotFound("No such category.")
+    return node
+
+
+@categories_blp.route("/<id:category_id>", methods=["GET"])
+@authenticated(categories_blp, optional=True)
+@categories_blp.response(200, CategorySchema)
+@categories_blp.alt_response(
+    404, response="NOT_FOUND", description="No such category, or archived."
+)
+def get_category(category_id):
+    """One category
+
+    An archived category is 404, except to an admin.
+    """
+    node = _described(category_id)
+    user = current_user()
+    if node.is_archived and not (user and user.is_admin):
+        raise NotFound("No such category.")
+    return node
+
+
+@categories_blp.route("", methods=["POST"], endpoint="create_category")
+@admin_only(categories_blp)
+@categories_blp.arguments(
+    CategoryCreateSchema,
+    example={"name": "Sneakers", "description": "Canvas and leather.", "parent_id": 3},
+)
+@categories_blp.response(201, CategorySchema, headers=LOCATION_HEADER)
+@categories_blp.alt_response(
+    409, response="CONFLICT", description="A category of that name exists, in any case."
+)
+@categories_blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+def create_category(args):
+    """Create a category (admin)
+
+    Names are unique whatever their case: a second "shoes" beside "Shoes" is
+    409 with `field: "name"`, also when two requests race. The slug is made
+    from the name once. A `parent_id` must be a top-level category that is not
+    archived (two levels at most). It goes last among its siblings.
+    """
+    category = categories.create_category(**args)
+    return (
+        _described(category.id),
+        201,
+        {"Location": url_for(".get_category", category_id=category.id)},
+    )
+
+
+@categories_blp.route("/<id:category_id>", methods=["PUT"], endpoint="update_category")
+@admin_only(categories_blp)
+@categories_blp.arguments(CategoryUpdateSchema, example={"name": "Footwear", "position": 0})
+@categories_blp.response(200, CategorySchema)
+@categories_blp.alt_response(404, response="NOT_FOUND")
+@categories_blp.alt_response(
+    409,
+    response="CONFLICT",
+    description="The name is taken (in any case), or restoring under an archived parent.",
+)
+@categories_blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+def update_category(args, category_id):
+    """Change a category (admin)
+
+    Any subset of the fields. Renaming keeps the slug, so links to its page
+    keep working. A new `parent_id` puts it last among its new siblings; a
+    category with subcategories cannot get a parent. `position` moves it to
+    that place among its siblings. `is_archived: true` archives it (and its
+    subcategories), `false` restores it.
+    """
+    categories.update_category(category_id, **args)
+    return _described(category_id)
+
+
+@categories_blp.route("/<id:category_id>", methods=["DELETE"], endpoint="delete_category")
+@admin_only(categories_blp)
+@categories_blp.response(204)
+@categories_blp.alt_response(404, response="NOT_FOUND")
+def delete_category(category_id):
+    """Archive a category (admin)
+
+    Categories are never deleted: this archives it and its subcategories
+    (hidden from the shop, their pages 404). Its products stay in it and stay
+    on sale. `PUT` with `is_archived: false` restores it.
+    """
+    categories.archive_category(category_id)
 
 
 @blp.route("", methods=["GET"])
@@ -115,8 +227,10 @@ def get_product(product_id):
 def create_product(args):
     """Create a product (admin)
 
-    The category is named, and created if new. Opening stock is written to the
-    stock ledger as an `initial` movement.
+    The category is chosen by `category_id`, or by `category` (an existing
+    category's name, in any case); an unknown or archived one is 422 on that
+    field: categories are made with `POST /api/categories`, never here. Opening
+    stock is written to the stock ledger as an `initial` movement.
     """
     product = catalog.create_product(actor_id=current_user().id, **args)
     return product, 201, {"Location": url_for(".get_product", product_id=product.id)}

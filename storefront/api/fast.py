@@ -42,6 +42,7 @@ def product_dict(product) -> dict:
         "stock_quantity": product.stock_quantity,
         "in_stock": product.in_stock,
         "category": category.name if category else None,
+        "category_id": product.category_id,
         "image_url": image_url,
         "thumbnail_url": thumbnail_url,
         "is_active": product.is_active,

@@ -18,6 +18,9 @@ from ..requests import JsonNumber, unstorable_text
 from ..services.addresses import COUNTRIES, DEFAULT_COUNTRY
 from ..services.addresses import LIMITS as ADDRESS_LIMITS
 from ..services.catalog import MAX_NAME, MAX_STOCK
+from ..services.categories import MAX_DESCRIPTION as MAX_CATEGORY_DESCRIPTION
+from ..services.categories import MAX_NAME as MAX_CATEGORY_NAME
+from ..services.categories import MAX_POSITION as MAX_CATEGORY_POSITION
 from ..services.discounts import MAX_CODE as MAX_DISCOUNT_CODE
 from ..services.discounts import MAX_LIMIT as MAX_DISCOUNT_LIMIT
 from ..services.errors import ValidationError as DomainValidationError
@@ -411,9 +414,67 @@ class UserListQuery(PagingQuery):
 class CategorySchema(OutputSchema):
     id = fields.Integer(metadata={"example": 3})
     name = fields.String(metadata={"example": "Books"})
-    slug = fields.String(metadata={"example": "books"})
+    slug = fields.String(
+        metadata={"example": "books", "description": "Chosen at creation; renaming keeps it."}
+    )
+    description = fields.String(metadata={"example": "Novels, guides and cookbooks."})
+    parent_id = fields.Integer(
+        allow_none=True,
+        metadata={"example": None, "description": "The parent category; null at the top level."},
+    )
+    position = fields.Integer(
+        metadata={"example": 0, "description": "Order among its siblings, 0 first."}
+    )
     product_count = fields.Integer(
-        metadata={"example": 12, "description": "Active products in the category."}
+        metadata={
+            "example": 12,
+            "description": "Active products in the category, with its subcategories' "
+            "for a top-level one.",
+        }
+    )
+    is_archived = fields.Boolean(
+        metadata={"description": "Archived categories are listed to admins only."}
+    )
+
+
+def _category_fields(required: bool) -> dict:
+    req = {"required": True} if required else {}
+    return {
+        "name": Text(
+            validate=validate.Length(1, MAX_CATEGORY_NAME), metadata={"example": "Shoes"}, **req
+        ),
+        "description": Text(
+            validate=validate.Length(max=MAX_CATEGORY_DESCRIPTION),
+            metadata={"example": "Sandals, sneakers and boots."},
+        ),
+        "parent_id": ident(
+            allow_none=True,
+            metadata={"description": "A top-level category; null or absent: top level."},
+        ),
+    }
+
+
+CategoryCreateSchema = InputSchema.from_dict(_category_fields(True), name="CategoryCreateSchema")
+CategoryUpdateSchema = InputSchema.from_dict(
+    {
+        **_category_fields(False),
+        "position": fields.Integer(
+            strict=True,
+            validate=validate.Range(0, MAX_CATEGORY_POSITION),
+            metadata={"description": "Move it to this place among its siblings (0 first)."},
+        ),
+        "is_archived": StrictBoolean(
+            metadata={"description": "true archives (as DELETE does); false restores."}
+        ),
+    },
+    name="CategoryUpdateSchema",
+)
+
+
+class CategoryListQuery(QuerySchema):
+    include_archived = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Admins only: list archived categories too."},
     )
 
 
@@ -442,6 +503,7 @@ class ProductSchema(OutputSchema):
         allow_none=True,
         metadata={"type": "string", "example": "Home & Kitchen"},
     )
+    category_id = fields.Integer(allow_none=True, metadata={"example": 3})
     image_url = fields.Function(lambda p: _image_urls(p)[0], allow_none=True, metadata=IMAGE_URL)
     thumbnail_url = fields.Function(
         lambda p: _image_urls(p)[1],
@@ -504,7 +566,18 @@ class ProductCreateSchema(InputSchema):
     category = Text(
         allow_none=True,
         validate=validate.Length(max=100),
-        metadata={"example": "Home & Kitchen", "description": "By name; created if new."},
+        metadata={
+            "example": "Home & Kitchen",
+            "description": "An existing category's name, in any case; an unknown or "
+            "archived one is 422. Send this or `category_id`, not both.",
+        },
+    )
+    category_id = ident(
+        allow_none=True,
+        metadata={
+            "example": 3,
+            "description": "The category (preferred to `category`); null: none.",
+        },
     )
 
 
@@ -520,7 +593,17 @@ class ProductUpdateSchema(InputSchema):
     category = Text(
         allow_none=True,
         validate=validate.Length(max=100),
-        metadata={"description": "By name, created if new; null removes the category."},
+        metadata={
+            "description": "An existing category's name, in any case (an unknown or "
+            "archived one is 422); null removes the category. Or send `category_id`."
+        },
+    )
+    category_id = ident(
+        allow_none=True,
+        metadata={
+            "example": 3,
+            "description": "The category (preferred to `category`); null: none.",
+        },
     )
     is_active = StrictBoolean(metadata={"description": "false archives."})
 

@@ -22,12 +22,25 @@ Money = Numeric(12, 2)
 
 
 class Category(TimestampMixin, Base):
+    """A shop category; two levels at most (storefront/services/categories.py keeps it so)."""
+
     __tablename__ = "categories"
+    __table_args__ = (
+        CheckConstraint("parent_id <> id", name="not_own_parent"),
+        # "Shoes" and "shoes" are one category: the database refuses the second
+        # even when two admins create them at the same moment.
+        Index("uq_categories_name_lower", text("lower(name)"), unique=True),
+    )
 
     name: Mapped[str] = mapped_column(String(100), unique=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)  # order among its siblings
+    is_archived: Mapped[bool] = mapped_column(Boolean, default=False)
 
     products: Mapped[list[Product]] = relationship(back_populates="category")
+    parent: Mapped[Category | None] = relationship(remote_side="Category.id")
 
     def __repr__(self) -> str:
         return f"<Category {self.id} {self.name}>"

@@ -9,11 +9,11 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import case, delete, exists, func, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
 
 from ..extensions import db
 from ..models import CartItem, Category, OrderItem, Product, StockMovement
+from . import categories
 from ._sql import LIKE_ESCAPE, contains_pattern, is_storable_id
 from ._tx import transactional
 from .errors import NotFound, ValidationError
@@ -31,65 +31,11 @@ def slugify(text: str, max_length: int = 200) -> str:
     return slug[:max_length].strip("-") or "item"
 
 
-@dataclass(frozen=True)
-class CategoryCount:
-    id: int
-    name: str
-    slug: str
-    product_count: int
-
-
-def list_categories() -> list[CategoryCount]:
-    """Every category, with how many active products it has."""
-    count = func.count(Product.id)
-    rows = db.session.execute(
-        select(Category.id, Category.name, Category.slug, count)
-        .outerjoin(Product, (Product.category_id == Category.id) & Product.is_active.is_(True))
-        .group_by(Category.id, Category.name, Category.slug)
-        .order_by(Category.name)
-    )
-    return [CategoryCount(*row) for row in rows]
-
-
-def find_category(ref: str) -> Category | None:
-    """A category by slug, or by name whatever its case."""
-    ref = (ref or "").strip()
-    if not ref:
-        return None
-    return db.session.scalar(
-        select(Category).where(
-            or_(Category.slug == ref.lower(), func.lower(Category.name) == ref.lower())
-        )
-    )
-
-
-def get_or_create_category(name: str) -> Category:
-    """The category of that name (any case), created if new. Flushes, never commits."""
-    name = (name or "").strip()
-    if not name or len(name) > 100:
-        raise ValidationError("A category name has 1 to 100 characters.", field="category")
-    same_name = select(Category).where(func.lower(Category.name) == name.lower())
-    category = db.session.scalar(same_name)
-    if category is None:
-        slug = base = slugify(name, 110)
-        n = 2
-        while (
-            taken := db.session.scalar(select(Category).where(Category.slug == slug))
-        ) is not None:
-            if taken.name.lower() == name.lower():
-                return taken  # created by another request since we looked by name
-            slug = f"{base}-{n}"
-            n += 1
-        try:
-            with db.session.begin_nested():  # a clash must not end the caller's transaction
-                category = Category(name=name, slug=slug)
-                db.session.add(category)
-        except IntegrityError:
-            # Another admin created it meanwhile (the same name or slug): use theirs.
-            category = db.session.scalar(same_name.execution_options(populate_existing=True))
-            if category is None:
-                raise
-    return category
+def list_categories() -> list[categories.CategoryNode]:
+    """The categories the shop shows, each parent followed by its subcategories,
+    with how many active products each has (a parent's count includes its
+    subcategories')."""
+    return categories.flatten(categories.category_tree())
 
 
 def _parse_price_filter(value, field: str) -> Decimal | None:
@@ -111,12 +57,16 @@ def search_products(
     include_inactive: bool = False,
     active: bool | None = None,
     low_stock_below: int | None = None,
+    category_ids: list[int] | None = None,
 ) -> Page[Product]:
     """The catalog query behind the shop's list, the API's list and the admin table.
 
     ``q`` matches name, description and category name, case-insensitively, as
     substrings; every word must match somewhere. Shoppers never see archived
     products; admins may (``include_inactive``, optionally ``active``).
+    ``category`` (a slug, or a name in any case) keeps the products of that
+    category and of its subcategories; ``category_ids`` those of exactly these
+    categories (a category page, which has resolved its slug already).
     """
     # One join: the category both filters (search) and fills product.category.
     stmt = select(Product).outerjoin(Product.category).options(contains_eager(Product.category))
@@ -135,22 +85,25 @@ def search_products(
         # Categories are few: find those the word names first, so that every arm
         # of the OR is a condition on products an index can answer (on PostgreSQL,
         # pg_trgm's indexes on lower(name) and lower(description): migration 0005).
-        category_ids = list(
+        named_ids = list(
             db.session.scalars(
                 select(Category.id).where(
-                    func.lower(Category.name).like(pattern, escape=LIKE_ESCAPE)
+                    func.lower(Category.name).like(pattern, escape=LIKE_ESCAPE),
+                    Category.is_archived.is_(False),
                 )
             )
         )
-        if category_ids:
-            matches.append(Product.category_id.in_(category_ids))
+        if named_ids:
+            matches.append(Product.category_id.in_(named_ids))
         stmt = stmt.where(or_(*matches))
     if category:
-        found = find_category(category)
-        if found is None:
+        scope = categories.category_scope(category, include_archived=include_inactive)
+        if scope is None:
             check_paging(page, per_page)
             return Page(items=[], page=page, per_page=per_page, total=0)
-        stmt = stmt.where(Product.category_id == found.id)
+        stmt = stmt.where(Product.category_id.in_(scope))
+    if category_ids is not None:
+        stmt = stmt.where(Product.category_id.in_(category_ids))
     low = _parse_price_filter(min_price, "min_price")
     high = _parse_price_filter(max_price, "max_price")
     if low is not None and high is not None and low > high:
@@ -200,6 +153,16 @@ def get_product(product_id: int, *, include_inactive: bool = False) -> Product:
     return product
 
 
+def _chosen_category(fields: dict, current_id: int | None = None) -> Category | None:
+    if "category_id" in fields:
+        return categories.category_for_product(
+            category_id=fields["category_id"], by_id=True, current_id=current_id
+        )
+    return categories.category_for_product(
+        name=fields.get("category"), by_id=False, current_id=current_id
+    )
+
+
 def _clean_fields(fields: dict) -> dict:
     """Check and normalise product fields given by a form or the API."""
     clean = {}
@@ -223,8 +186,12 @@ def _clean_fields(fields: dict) -> dict:
         clean["stock_quantity"] = stock
     if "is_active" in fields:
         clean["is_active"] = bool(fields["is_active"])
-    if "category" in fields:
+    if "category" in fields and "category_id" in fields:
+        errors["category_id"] = "Choose the category by category_id or by name, not both."
+    elif "category" in fields:
         clean["category"] = (fields["category"] or "").strip() or None
+    elif "category_id" in fields:
+        clean["category_id"] = fields["category_id"]
     if errors:
         raise ValidationError("Invalid product.", errors=errors)
     return clean
@@ -239,18 +206,25 @@ def create_product(
     category: str | None = None,
     is_active: bool = True,
     actor_id: int | None = None,
+    category_id: int | None = None,
 ) -> Product:
-    """A new product; its opening stock is the ledger's ``initial`` movement."""
-    fields = _clean_fields(
-        {
-            "name": name,
-            "price": price,
-            "stock_quantity": stock_quantity,
-            "description": description,
-            "category": category,
-            "is_active": is_active,
-        }
-    )
+    """A new product; its opening stock is the ledger's ``initial`` movement.
+
+    Its category is chosen by ``category_id``, or named by ``category`` (any
+    case): an existing category that is not archived, never created here.
+    """
+    given = {
+        "name": name,
+        "price": price,
+        "stock_quantity": stock_quantity,
+        "description": description,
+        "is_active": is_active,
+    }
+    if category is not None:
+        given["category"] = category
+    if category_id is not None:
+        given["category_id"] = category_id
+    fields = _clean_fields(given)
     product = Product(
         name=fields["name"],
         slug=slugify(fields["name"]),
@@ -258,7 +232,7 @@ def create_product(
         price=fields["price"],
         stock_quantity=0,
         is_active=fields["is_active"],
-        category=get_or_create_category(fields["category"]) if fields["category"] else None,
+        category=_chosen_category(fields),
     )
     db.session.add(product)
     db.session.flush()
@@ -281,8 +255,8 @@ def update_product(product_id: int, actor_id: int | None = None, **fields) -> Pr
     for key in ("description", "price", "is_active"):
         if key in clean:
             setattr(product, key, clean[key])
-    if "category" in clean:
-        product.category = get_or_create_category(clean["category"]) if clean["category"] else None
+    if "category" in clean or "category_id" in clean:
+        product.category = _chosen_category(clean, current_id=product.category_id)
     if "stock_quantity" in clean:
         delta = clean["stock_quantity"] - product.stock_quantity
         if delta:

@@ -6,11 +6,12 @@ import re
 
 import pytest
 
+from storefront.services import categories
 from tests.api.conftest import assert_problem, error_fields
 
 PRODUCT_KEYS = {
     "id", "name", "slug", "description", "price", "stock_quantity", "in_stock", "category",
-    "image_url", "thumbnail_url", "is_active", "created_at", "updated_at",
+    "category_id", "image_url", "thumbnail_url", "is_active", "created_at", "updated_at",
 }  # fmt: skip
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$")
 
@@ -20,10 +21,13 @@ def test_categories_list_every_category_with_active_counts(client, make_product)
     make_product(category="Books", active=False)
     make_product(category="Toys", active=False)
     body = client.get("/api/categories").get_json()
+    top = {"description": "", "parent_id": None, "is_archived": False}
     assert body == [
-        {"id": body[0]["id"], "name": "Books", "slug": "books", "product_count": 1},
-        {"id": body[1]["id"], "name": "Toys", "slug": "toys", "product_count": 0},
-    ]
+        {"id": body[0]["id"], "name": "Books", "slug": "books", "product_count": 1,
+         "position": 0, **top},
+        {"id": body[1]["id"], "name": "Toys", "slug": "toys", "product_count": 0,
+         "position": 1, **top},
+    ]  # fmt: skip
 
 
 def test_product_shape_money_and_timestamps(client, make_product):
@@ -99,6 +103,7 @@ def test_unknown_product_is_404(client):
 
 
 def test_admin_creates_a_product_with_its_initial_movement(client, as_admin):
+    categories.create_category("Kitchen")
     response = client.post(
         "/api/products",
         json={"name": "Teapot", "price": 12.5, "stock_quantity": 4, "category": "Kitchen"},

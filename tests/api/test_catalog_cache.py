@@ -11,7 +11,7 @@ from sqlalchemy import select
 from storefront.api.fast import product_dict, product_page_dict
 from storefront.extensions import db
 from storefront.models import CatalogVersion
-from storefront.services import cart, catalog, inventory, orders
+from storefront.services import cart, catalog, categories, inventory, orders
 from storefront.services.errors import DomainError
 from tests.api.conftest import bearer
 from tests.conftest import ADMIN_PASSWORD
@@ -75,7 +75,11 @@ CHANGES = {
     "name": lambda mug, **_: catalog.update_product(mug.id, name="Big Mug"),
     "description": lambda mug, **_: catalog.update_product(mug.id, description="Now blue."),
     "stock adjustment": lambda mug, **_: inventory.adjust_stock(mug.id, -1, "broken", None),
-    "category": lambda mug, **_: catalog.update_product(mug.id, category="Tableware"),
+    "category": lambda mug, **_: catalog.update_product(
+        mug.id, category_id=categories.create_category("Tableware").id
+    ),
+    "category renamed": lambda mug, **_: categories.update_category(mug.category_id, name="Cups"),
+    "category archived": lambda mug, **_: categories.archive_category(mug.category_id),
     "image": lambda mug, **_: catalog.set_product_image(mug.id, "products/new.jpg"),
     "archive": lambda mug, **_: catalog.archive_product(mug.id),
     "new product": lambda mug, make_product, **_: make_product(name="Teapot"),

@@ -10,7 +10,16 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from storefront.services import accounts, cart, catalog, discounts, inventory, orders, shipping
+from storefront.services import (
+    accounts,
+    cart,
+    catalog,
+    categories,
+    discounts,
+    inventory,
+    orders,
+    shipping,
+)
 from tests.browser.conftest import assert_accessible, save_screenshot
 from tests.conftest import ADMIN_PASSWORD, CUSTOMER_PASSWORD
 
@@ -38,7 +47,10 @@ def _set_up_shop() -> dict:
     accounts.register(ADMIN_EMAIL, ADMIN_PASSWORD, "Boss Admin", role="admin")
     shopper = accounts.register(CUSTOMER_EMAIL, CUSTOMER_PASSWORD, "Sumi Shopper")
     kettle = catalog.create_product(
-        name="Steel kettle", price=Decimal("850.00"), stock_quantity=5, category="Kitchen"
+        name="Steel kettle",
+        price=Decimal("850.00"),
+        stock_quantity=5,
+        category_id=categories.ensure_category("Kitchen").id,
     )
     cart.add_to_cart(shopper.id, kettle.id, 2)
     order = orders.place_order(shopper.id, "House 4, Road 2\nDhanmondi, Dhaka").order
@@ -57,13 +69,13 @@ def test_an_admin_runs_the_shop_from_the_back_office(page, in_app, live_app):
     expect(page).to_have_url(re.compile(r"/admin/$"))
     expect(page.get_by_role("heading", name="Dashboard", level=1)).to_be_visible()
 
-    # Creates a product in a new category, then gives it an image.
+    # Creates a product, choosing its category from the list, then gives it an image.
     page.get_by_role("navigation", name="Back office").get_by_role("link", name="Products").click()
     page.get_by_role("link", name="New product").click()
     page.get_by_label("Name").fill("Brass lamp")
     page.get_by_label("Price").fill("1250.00")
     page.get_by_label("Opening stock").fill("4")
-    page.get_by_label("Category").fill("Lighting")
+    page.get_by_label("Category").select_option(label="Kitchen")
     page.get_by_label("Description").fill("A desk lamp in solid brass.")
     page.get_by_role("button", name="Create product").click()
     expect(page.locator(".flash-success")).to_contain_text("Brass lamp")

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from storefront.extensions import db
 from storefront.models import Order, Product, User
-from storefront.services import accounts, cart, catalog, discounts, orders, shipping
+from storefront.services import accounts, cart, catalog, categories, discounts, orders, shipping
 from tests.browser.conftest import fill_address, log_in, save_screenshots
 from tests.conftest import CUSTOMER_PASSWORD
 
@@ -26,7 +26,10 @@ def _shopper_with_cart(price: str = "850.00", with_shipping: bool = False) -> in
         shipping.create_method({"name": "Standard", "fee": "60.00", "free_over": "5000.00"})
         shipping.create_method({"name": "Express", "fee": "150.00", "countries": "BD"})
     product = catalog.create_product(
-        name="Brass Kettle", price=Decimal(price), stock_quantity=5, category="Kitchen"
+        name="Brass Kettle",
+        price=Decimal(price),
+        stock_quantity=5,
+        category_id=categories.ensure_category("Kitchen").id,
     )
     cart.add_to_cart(user.id, product.id, 2)
     return product.id

@@ -13,6 +13,7 @@ from storefront.services import (
     addresses,
     cart,
     catalog,
+    categories,
     discounts,
     inventory,
     orders,
@@ -36,7 +37,10 @@ def _set_up() -> dict:
     )
     shopper = accounts.register(SHOPPER, CUSTOMER_PASSWORD, "Sumi Shopper")
     product = catalog.create_product(
-        name=LONG.strip(), price=Decimal("1250000.50"), stock_quantity=50, category="Kitchen"
+        name=LONG.strip(),
+        price=Decimal("1250000.50"),
+        stock_quantity=50,
+        category_id=categories.ensure_category("Kitchen").id,
     )
     inventory.adjust_stock(product.id, -45, "Counted twice")
     cart.add_to_cart(shopper.id, product.id, 2)

@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from storefront.services import accounts, cart, catalog, orders
+from storefront.services import accounts, cart, catalog, categories, orders
 from tests.browser.conftest import PHONE, assert_accessible, log_in
 from tests.conftest import CUSTOMER_PASSWORD
 
@@ -31,7 +31,7 @@ def _shop() -> dict:
             name=name,
             price=Decimal("250.00") * (n + 1),
             stock_quantity=stock,
-            category="Kitchen" if n % 2 else "Home",
+            category_id=categories.ensure_category("Kitchen" if n % 2 else "Home").id,
             description="Made by hand.",
         )
         ids.append(product.id)

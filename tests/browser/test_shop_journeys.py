@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
-from storefront.services import accounts, cart, catalog
+from storefront.services import accounts, cart, catalog, categories
 from tests.browser.conftest import PHONE, fill_address, log_in, save_screenshots
 from tests.conftest import CUSTOMER_PASSWORD
 
@@ -24,7 +24,7 @@ def _stock_the_shop() -> dict:
             name=name,
             price=Decimal(price),
             stock_quantity=stock,
-            category=category,
+            category_id=categories.ensure_category(category).id,
             description=description,
         ).id
 
@@ -155,7 +155,10 @@ def test_a_guest_shops_registers_checks_out_and_cancels(page, in_app):
 def _customer_with_cart(quantity: int, stock: int = 5) -> int:
     user = accounts.register("shopper@example.com", CUSTOMER_PASSWORD, "Sumi Shopper")
     product = catalog.create_product(
-        name="Brass Kettle", price=Decimal("850.00"), stock_quantity=stock, category="Kitchen"
+        name="Brass Kettle",
+        price=Decimal("850.00"),
+        stock_quantity=stock,
+        category_id=categories.ensure_category("Kitchen").id,
     )
     cart.add_to_cart(user.id, product.id, quantity)
     return product.id

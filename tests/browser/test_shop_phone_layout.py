@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from storefront.services import accounts, cart, catalog, orders
+from storefront.services import accounts, cart, catalog, categories, orders
 from tests.browser.conftest import PHONE, assert_accessible, log_in, save_screenshot
 from tests.conftest import CUSTOMER_PASSWORD
 
@@ -20,10 +20,16 @@ EMAIL = "phone@example.com"
 def _an_order_and_a_cart() -> int:
     user = accounts.register(EMAIL, CUSTOMER_PASSWORD, "Phone Shopper")
     kettle = catalog.create_product(
-        name="Cotton T-Shirt", price=Decimal("2002.95"), stock_quantity=20, category="Clothing"
+        name="Cotton T-Shirt",
+        price=Decimal("2002.95"),
+        stock_quantity=20,
+        category_id=categories.ensure_category("Clothing").id,
     )
     lamp = catalog.create_product(
-        name="Rain Jacket", price=Decimal("1269.43"), stock_quantity=20, category="Clothing"
+        name="Rain Jacket",
+        price=Decimal("1269.43"),
+        stock_quantity=20,
+        category_id=categories.ensure_category("Clothing").id,
     )
     cart.add_to_cart(user.id, kettle.id, 3)
     cart.add_to_cart(user.id, lamp.id, 1)

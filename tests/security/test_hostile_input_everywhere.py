@@ -111,6 +111,8 @@ def shop(app, make_user, make_product):
     make_user("customer", email="someone@example.com")
     admin = make_user("admin", email="walking-admin@example.com")
     products = [make_product(name=f"Walk {n}", stock=50) for n in range(3)]
+    # A category whose slug is the product's ("walk-1"): /c/<slug> is a real page too.
+    make_product(name="Walk shirt", category="Walk 1")
     cart.add_to_cart(customer.id, products[0].id, 1)
     order = orders.place_order(customer.id, "1 Test Road").order
     line = cart.add_to_cart(customer.id, products[1].id, 1).lines[0]
@@ -123,6 +125,7 @@ def shop(app, make_user, make_product):
             "<int:order_id>": str(order.id),
             "<int:user_id>": str(customer.id),
             "<int:line>": str(line.item_id),
+            "<int:category_id>": str(products[1].category_id),
         },
     }
 
@@ -215,7 +218,12 @@ def test_hostile_text_in_any_api_query_argument_is_never_a_5xx(client, shop):
     for role, password in (("customer", CUSTOMER_PASSWORD), ("admin", ADMIN_PASSWORD)):
         login = {"email": shop[role].email, "password": password}
         tokens[role] = client.post("/api/auth/login", json=login).get_json()["access_token"]
-    ids = {"{product_id}": shop["ids"]["<int:product_id>"], "{order_id}": "1", "{user_id}": "1"}
+    ids = {
+        "{product_id}": shop["ids"]["<int:product_id>"],
+        "{category_id}": shop["ids"]["<int:category_id>"],
+        "{order_id}": "1",
+        "{user_id}": "1",
+    }
     failures = []
     for template, operations in spec["paths"].items():
         if "get" not in operations:

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from PIL import Image
 
-from storefront.services import accounts, cart, catalog, inventory, orders
+from storefront.services import accounts, cart, catalog, categories, inventory, orders
 from tests.web.test_admin_access import log_in
 
 
@@ -34,14 +34,22 @@ def _order_for(make_user, make_product, quantity=2, stock=5):
 # --- products -------------------------------------------------------------
 
 
-def test_creating_a_product_with_a_new_category(staff):
+def test_creating_a_product_in_a_chosen_category(staff):
+    kitchen = categories.create_category("Kitchen")
+    clothing = categories.create_category("Clothing")
+    categories.create_category("Shirts", parent_id=clothing.id)
+    form = staff.get("/admin/products/new").get_data(as_text=True)
+    # Chosen from a list grouped by parent, never typed.
+    assert 'id="category_id" name="category_id"><option selected value="">None</option>' in form
+    assert '<optgroup label="Clothing"><option value="2">Clothing</option>' in form
+    assert '<option value="3">Shirts</option></optgroup>' in form
     response = staff.post(
         "/admin/products/new",
         data={
             "name": "Clay teapot",
             "price": "1250.00",
             "stock_quantity": "7",
-            "category": "Kitchen",
+            "category_id": str(kitchen.id),
             "description": "Hand made.",
             "is_active": "y",
         },
@@ -88,9 +96,10 @@ def test_a_bad_price_is_refused_next_to_the_field_keeping_what_was_typed(staff):
 
 def test_editing_a_product_changes_its_fields(staff, make_product):
     product = make_product(name="Old name", price="10.00", category="Old")
+    fresh = categories.create_category("Fresh")
     response = staff.post(
         f"/admin/products/{product.id}/edit",
-        data={"name": "New name", "price": "12.75", "category": "Fresh", "description": "d"},
+        data={"name": "New name", "price": "12.75", "category_id": fresh.id, "description": "d"},
     )
     assert response.status_code == 302
     product = catalog.get_product(product.id, include_inactive=True)

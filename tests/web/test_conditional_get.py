@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from storefront.services import catalog, inventory
+from storefront.services import catalog, categories, inventory
 from tests.api.conftest import bearer
 from tests.conftest import CUSTOMER_PASSWORD
 from tests.web.conftest import log_in_with_form
@@ -68,7 +68,7 @@ def test_any_change_to_a_product_changes_the_tag(client, mug, change):
     elif change == "name":
         catalog.update_product(mug.id, name="Ceramic Mug Deluxe")
     elif change == "category":
-        catalog.update_product(mug.id, category="Tableware")
+        catalog.update_product(mug.id, category_id=categories.create_category("Tableware").id)
     elif change == "image":
         catalog.set_product_image(mug.id, "products/new.jpg")
     elif change == "archive":

@@ -34,6 +34,17 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def _optional_id(value):
+    """A <select>'s id: "" is none; anything but digits is not a choice (ValueError)."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, int):
+        return value
+    if not str(value).isdigit() or len(str(value)) > 10:
+        raise ValueError("Choose a category from the list.")
+    return int(value)
+
+
 class ProductForm(FlaskForm):
     name = StringField(
         "Name",
@@ -48,11 +59,13 @@ class ProductForm(FlaskForm):
         filters=[_strip, without_grouping],
         description="For example 1,250.00",
     )
-    category = StringField(
+    # Chosen, never typed: the choices (grouped by parent) are set by the view;
+    # the categories service judges the id (it may have been archived meanwhile).
+    category_id = SelectField(
         "Category",
-        validators=[Optional(), Length(max=100)],
-        filters=[_strip],
-        description="Pick an existing category or type a new one; leave empty for none.",
+        coerce=_optional_id,
+        validate_choice=False,
+        description="New categories are added under Categories.",
     )
     is_active = BooleanField("Active (shown in the shop)", default=True)
 

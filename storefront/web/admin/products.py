@@ -4,11 +4,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ...media import image_urls
-from ...services import catalog, inventory, reporting, stock_alerts
+from ...services import catalog, categories, inventory, reporting, stock_alerts
 from ...services.errors import DomainError, NotFound, ValidationError
 from ...services.images import ImageTooLarge, replace_product_image
 from ..confirm import Confirmation, confirmation_page
-from ..forms import ConfirmForm
+from ..forms import ConfirmForm, SelectChoice
 from . import bp, page_number
 from .forms import (
     ImageForm,
@@ -67,8 +67,21 @@ def products():
     )
 
 
+def category_choices(current=None) -> list[SelectChoice]:
+    """The product form's categories: top level, each parent's subcategories in a
+    group under its name; an archived current category stays choosable."""
+    choices = [SelectChoice("", "None")]
+    for root in categories.category_tree():
+        group = root.name if root.children else None
+        choices.append(SelectChoice(root.id, root.name, optgroup=group))
+        choices += [SelectChoice(c.id, c.name, optgroup=group) for c in root.children]
+    if current is not None and current.is_archived:
+        choices.append(SelectChoice(current.id, f"{current.name} (archived)"))
+    return choices
+
+
 def _form_page(form, *, product=None, image_form=None, status=200):
-    categories = catalog.list_categories()
+    form.category_id.choices = category_choices(product.category if product else None)
     image_url = thumb_url = None
     if product is not None:
         image_url, thumb_url = image_urls(product)
@@ -80,7 +93,6 @@ def _form_page(form, *, product=None, image_form=None, status=200):
             image_form=image_form,
             image_url=image_url,
             thumb_url=thumb_url,
-            categories=categories,
             confirm=ConfirmForm(),
             waiting_alerts=stock_alerts.waiting_count(product.id) if product is not None else 0,
             archive=_archive_confirmation(product) if product is not None else None,
@@ -118,7 +130,7 @@ def new_product():
                 price=form.price.data,
                 stock_quantity=form.stock_quantity.data,
                 description=form.description.data or "",
-                category=form.category.data or None,
+                category_id=form.category_id.data,
                 is_active=form.is_active.data,
                 actor_id=current_user.id,
             )
@@ -136,7 +148,6 @@ def edit_product(product_id: int):
     product = _product_or_404(product_id)
     form = ProductForm(obj=product)
     if request.method == "GET":
-        form.category.data = product.category.name if product.category else ""
         form.price.data = str(product.price)
     if form.validate_on_submit():
         try:
@@ -146,7 +157,7 @@ def edit_product(product_id: int):
                 name=form.name.data,
                 price=form.price.data,
                 description=form.description.data or "",
-                category=form.category.data or None,
+                category_id=form.category_id.data,
                 is_active=form.is_active.data,
             )
         except NotFound:
@@ -180,7 +191,6 @@ def upload_product_image(product_id: int):
             flash("Image saved.", "success")
             return redirect(url_for("admin.edit_product", product_id=product_id))
     form = ProductForm(formdata=None, obj=product)
-    form.category.data = product.category.name if product.category else ""
     form.price.data = str(product.price)
     return _form_page(form, product=product, image_form=image_form, status=422)
 
