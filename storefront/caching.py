@@ -23,7 +23,7 @@ PUBLIC_API = frozenset(
         "api_categories.list_categories",
     }
 )
-PAGES = frozenset({"shop.home", "shop.catalog", "shop.product"})
+PAGES = frozenset({"shop.home", "shop.catalog", "shop.category", "shop.product"})
 
 
 def conditional(response: Response) -> Response:

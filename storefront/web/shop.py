@@ -21,6 +21,7 @@ from ..media import image_urls
 from ..ratelimit import count_auth_request
 from ..services import cart as cart_service
 from ..services import catalog as catalog_service
+from ..services import categories as categories_service
 from ..services import inventory as inventory_service
 from ..services import stock_alerts
 from ..services.errors import NotFound, ValidationError
@@ -49,30 +50,24 @@ CATALOG_ARGS = ("q", "category", "min_price", "max_price", "in_stock", "sort")
 @bp.get("/")
 def home():
     newest = catalog_service.search_products(in_stock=True, sort="newest", per_page=HOME_NEWEST)
-    return render_template(
-        "shop/home.html", categories=catalog_service.list_categories(), newest=newest.items
-    )
+    categories = [c for c in catalog_service.list_categories() if c.parent_id is None]
+    return render_template("shop/home.html", categories=categories, newest=newest.items)
 
 
-@bp.get("/products")
-def catalog():
-    categories = catalog_service.list_categories()
-    form = CatalogFilterForm(request.args)
-    form.category.choices = [ALL_CATEGORIES] + [
-        SelectChoice(c.slug, f"{c.name} ({c.product_count})") for c in categories
-    ]
+def _listing(form: CatalogFilterForm, *, category_ids: list[int] | None = None):
+    """The catalog's search for a filter form: (results, status). Results are None
+    when the filters were refused (the form then holds the errors)."""
     # Relevance only means something with a search; without one, newest first.
     if not form.q.data:
         form.sort.choices = [c for c in SORT_CHOICES if c.value != "relevance"]
     form.sort.data = form.sort.data or ("relevance" if form.q.data else "newest")
-    args = {k: request.args[k] for k in CATALOG_ARGS if request.args.get(k)}
     results = None
-    status = 200
     if form.validate():
         try:
             results = catalog_service.search_products(
                 q=form.q.data,
-                category=form.category.data or None,
+                category=None if category_ids is not None else (form.category.data or None),
+                category_ids=category_ids,
                 min_price=(form.min_price.data or "").strip() or None,
                 max_price=(form.max_price.data or "").strip() or None,
                 in_stock=form.in_stock.data,
@@ -82,8 +77,19 @@ def catalog():
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
-    if results is None:
-        status = 422
+    return results, (200 if results is not None else 422)
+
+
+@bp.get("/products")
+def catalog():
+    categories = catalog_service.list_categories()
+    form = CatalogFilterForm(request.args)
+    form.category.choices = [ALL_CATEGORIES] + [
+        SelectChoice(c.slug, ("– " if c.parent_id else "") + f"{c.name} ({c.product_count})")
+        for c in categories
+    ]
+    args = {k: request.args[k] for k in CATALOG_ARGS if request.args.get(k)}
+    results, status = _listing(form)
     return (
         render_template(
             "shop/catalog.html",
@@ -93,6 +99,24 @@ def catalog():
             current_category=next((c for c in categories if c.slug == form.category.data), None),
             args=args,
         ),
+        status,
+    )
+
+
+@bp.get("/c/<slug>")
+def category(slug: str):
+    """A category's page: its products and its subcategories', filtered like the catalog."""
+    try:
+        page = categories_service.category_page(slug)
+    except NotFound:
+        abort(404)
+    if slug != page.category.slug:  # /c/Shoes: one address per page
+        return redirect(url_for("shop.category", slug=page.category.slug, **request.args), 301)
+    form = CatalogFilterForm(request.args)
+    args = {k: request.args[k] for k in CATALOG_ARGS if request.args.get(k) and k != "category"}
+    results, status = _listing(form, category_ids=page.category_ids)
+    return (
+        render_template("shop/category.html", page=page, form=form, results=results, args=args),
         status,
     )
 
@@ -108,7 +132,11 @@ def product(product_id: int, slug: str | None = None):
         return redirect(product_url(item), code=301)
     form = AddToCartForm(product_id=item.id, next=product_url(item))
     return render_template(
-        "shop/product.html", product=item, form=form, alert_form=StockAlertForm()
+        "shop/product.html",
+        product=item,
+        form=form,
+        alert_form=StockAlertForm(),
+        related=categories_service.related_products(item),
     )
 
 
@@ -135,7 +163,13 @@ def subscribe_stock_alert(product_id: int):
             return redirect(product_url(item), code=303)
     add_form = AddToCartForm(product_id=item.id, next=product_url(item))
     return (
-        render_template("shop/product.html", product=item, form=add_form, alert_form=form),
+        render_template(
+            "shop/product.html",
+            product=item,
+            form=add_form,
+            alert_form=form,
+            related=categories_service.related_products(item),
+        ),
         422,
     )
 
@@ -170,7 +204,13 @@ def render_product_with_errors(product_id: int, form: AddToCartForm, exc, status
     if exc is not None:
         add_service_errors(form, exc)
     return (
-        render_template("shop/product.html", product=item, form=form, alert_form=StockAlertForm()),
+        render_template(
+            "shop/product.html",
+            product=item,
+            form=form,
+            alert_form=StockAlertForm(),
+            related=categories_service.related_products(item),
+        ),
         status,
     )
 

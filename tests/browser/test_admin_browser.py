@@ -69,13 +69,22 @@ def test_an_admin_runs_the_shop_from_the_back_office(page, in_app, live_app):
     expect(page).to_have_url(re.compile(r"/admin/$"))
     expect(page.get_by_role("heading", name="Dashboard", level=1)).to_be_visible()
 
-    # Creates a product, choosing its category from the list, then gives it an image.
+    # Adds a category, then a product chosen into it from the list, then gives it an image.
+    page.get_by_role("navigation", name="Back office").get_by_role(
+        "link", name="Categories"
+    ).click()
+    page.get_by_role("link", name="Add a category").click()
+    page.get_by_label("Name").fill("Lighting")
+    page.get_by_label("Description").fill("Lamps for desks and tables.")
+    page.get_by_role("button", name="Add the category").click()
+    expect(page.locator(".flash-success")).to_contain_text("Lighting")
+    expect(page.get_by_test_id("category-row").filter(has_text="Lighting")).to_be_visible()
     page.get_by_role("navigation", name="Back office").get_by_role("link", name="Products").click()
     page.get_by_role("link", name="New product").click()
     page.get_by_label("Name").fill("Brass lamp")
     page.get_by_label("Price").fill("1250.00")
     page.get_by_label("Opening stock").fill("4")
-    page.get_by_label("Category").select_option(label="Kitchen")
+    page.get_by_label("Category").select_option(label="Lighting")
     page.get_by_label("Description").fill("A desk lamp in solid brass.")
     page.get_by_role("button", name="Create product").click()
     expect(page.locator(".flash-success")).to_contain_text("Brass lamp")
@@ -202,12 +211,17 @@ def test_every_admin_page_passes_axe(page, in_app, live_app):
     code_id = in_app(
         lambda: discounts.create_code({"code": "EID10", "kind": "percent", "value": "10"}).id
     )
+    # Issue 12's categories: a tree with a subcategory and an archived one.
+    category_id = in_app(lambda: catalog.get_product(product_id).category_id)
+    in_app(lambda: categories.create_category("Kettles", parent_id=category_id).id)
+    in_app(lambda: categories.archive_category(categories.create_category("Old stock").id).id)
     ids = {
         "product_id": product_id,
         "order_id": shop["order_id"],
         "user_id": shop["customer_id"],
         "method_id": method_id,
         "code_id": code_id,
+        "category_id": category_id,
     }
     urls = _admin_get_urls(live_app, ids)
     assert len(urls) >= 9

@@ -36,11 +36,14 @@ def _set_up() -> dict:
         ADMIN, ADMIN_PASSWORD, "Boss Admin with a rather long full name", role="admin"
     )
     shopper = accounts.register(SHOPPER, CUSTOMER_PASSWORD, "Sumi Shopper")
+    # Issue 12's categories: a long name with a subcategory, for /c/<slug> and the admin tree.
+    category = categories.create_category(LONG[:100], description=LONG)
+    categories.create_category(LONG[:90] + " (sub)", parent_id=category.id)
     product = catalog.create_product(
         name=LONG.strip(),
         price=Decimal("1250000.50"),
         stock_quantity=50,
-        category_id=categories.ensure_category("Kitchen").id,
+        category_id=category.id,
     )
     inventory.adjust_stock(product.id, -45, "Counted twice")
     cart.add_to_cart(shopper.id, product.id, 2)
@@ -59,7 +62,9 @@ def _set_up() -> dict:
         "method_id": method.id,
         "code_id": code.id,
         "product_id": product.id,
-        "slug": product.slug,
+        # /c/<slug> takes the category's; /products/<id>-<slug> redirects to the product's.
+        "slug": category.slug,
+        "category_id": category.id,
         "order_id": order.id,
         "user_id": shopper.id,
         "token": "a-token-that-is-not-valid",  # its page says so: measured too

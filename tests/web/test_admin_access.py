@@ -54,6 +54,7 @@ def records(app, make_user, make_product):
         "message_id": message_id,
         "method_id": method.id,
         "code_id": code.id,
+        "category_id": product.category_id,
     }
 
 

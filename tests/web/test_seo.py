@@ -84,7 +84,7 @@ def test_the_sitemap_lists_the_shop_and_its_active_products_under_the_public_url
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     locs = [loc.text for loc in ET.fromstring(response.data).findall("s:url/s:loc", ns)]
     assert f"{BASE}/" in locs and f"{BASE}/products" in locs
-    assert f"{BASE}/products?category=kitchen" in locs
+    assert f"{BASE}/c/kitchen" in locs  # category pages (docs/catalog.md)
     assert f"{BASE}{shown_path}" in locs
     assert not any(f"/products/{hidden_id}-" in loc for loc in locs)
     assert all(loc.startswith(BASE) for loc in locs)

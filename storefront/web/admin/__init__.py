@@ -40,6 +40,7 @@ SECTIONS = [
     ("dashboard", "admin.dashboard", "Dashboard"),
     ("orders", "admin.orders_list", "Orders"),
     ("products", "admin.products", "Products"),
+    ("categories", "admin.categories", "Categories"),
     ("users", "admin.users_list", "Users"),
     ("discounts", "admin.discount_codes", "Discounts"),
     ("shipping", "admin.shipping_methods", "Shipping"),
@@ -80,4 +81,4 @@ def url_with(**changes) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
-from . import dashboard, discounts, mail, orders, products, shipping, users  # noqa: E402, F401  (routes on bp)
+from . import categories, dashboard, discounts, mail, orders, products, shipping, users  # noqa: E402, F401  (routes on bp)

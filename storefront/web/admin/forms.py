@@ -26,6 +26,8 @@ from wtforms.validators import (
 )
 
 from ...services import errors as domain
+from ...services.categories import MAX_DESCRIPTION as CATEGORY_DESCRIPTION
+from ...services.categories import MAX_NAME as CATEGORY_NAME
 from ...services.money import without_grouping
 from ..forms import ConfirmForm  # noqa: F401  (one ConfirmForm for both faces)
 
@@ -191,3 +193,24 @@ class DiscountCodeForm(FlaskForm):
         validators=[Optional(), NumberRange(min=1, max=1_000_000_000)],
     )
     is_active = BooleanField("Active", default=True)
+
+
+class CategoryForm(FlaskForm):
+    name = StringField(
+        "Name",
+        validators=[InputRequired("Enter the category's name."), Length(max=CATEGORY_NAME)],
+        filters=[_strip],
+    )
+    # Top-level categories only (two levels at most); set by the view.
+    parent_id = SelectField(
+        "Parent category",
+        coerce=_optional_id,
+        validate_choice=False,
+        description="Leave at “None” for a top-level category.",
+    )
+    description = TextAreaField(
+        "Description",
+        validators=[Optional(), Length(max=CATEGORY_DESCRIPTION)],
+        filters=[_strip],
+        description="Shown at the top of the category's page.",
+    )
