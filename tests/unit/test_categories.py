@@ -231,3 +231,37 @@ def test_category_input_is_checked(app):
         categories.update_category(424242, name="Ghost")
     with pytest.raises(NotFound):
         categories.archive_category(2**40)
+
+
+@pytest.mark.parametrize("round_", range(3))
+def test_two_admins_cannot_build_a_third_level_between_them(app, round_):
+    """X under Y and Y under Z at once: one wins, the other is refused; never three levels."""
+    x, y, z = (categories.create_category(n).id for n in ("X", "Y", "Z"))
+    db.session.remove()
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def put_under(child: int, parent: int) -> None:
+        with app.app_context():
+            start.wait()
+            try:
+                categories.update_category(child, parent_id=parent)
+                outcome = "moved"
+            except ValidationError:
+                outcome = "refused"
+            except BaseException as exc:  # anything else fails the test
+                outcome = repr(exc)
+            finally:
+                db.session.remove()
+            with lock:
+                outcomes.append(outcome)
+
+    threads = [threading.Thread(target=put_under, args=args) for args in ((x, y), (y, z))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(outcomes) == ["moved", "refused"]
+    parents = dict(db.session.execute(select(Category.id, Category.parent_id)).all())
+    assert not any(parents.get(p) for p in parents.values() if p is not None)
