@@ -358,8 +358,10 @@ def _save(category: Category, name: str) -> None:
             db.session.add(category)
             db.session.flush()
     except IntegrityError as exc:
-        text = str(exc.orig).lower()
-        if "slug" not in text and "name" in text:
+        # By the constraint's name (PostgreSQL) or column (SQLite), never the message's
+        # values: a category may well be called "Slug pellets".
+        text = str(exc.orig).split("\n")[0].lower()
+        if "uq_categories_name" in text or "categories.name" in text:
             raise DuplicateCategory(name) from None
         raise  # a slug taken since _free_slug looked: create_category chooses again
 

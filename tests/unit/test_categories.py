@@ -66,8 +66,9 @@ def test_the_database_refuses_a_name_in_another_case(app):
     db.session.rollback()
 
 
-def test_two_admins_creating_shoes_and_shoes_at_once_make_one(app):
-    names = ["Shoes", "shoes", "SHOES", "sHoes"] * 3
+@pytest.mark.parametrize("word", ["Shoes", "Slug pellets"])  # "slug" in the database's message
+def test_two_admins_creating_shoes_and_shoes_at_once_make_one(app, word):
+    names = [word, word.lower(), word.upper(), word.swapcase()] * 3
     start = threading.Barrier(len(names))
     outcomes: list[str] = []
     errors: list[BaseException] = []
@@ -265,3 +266,16 @@ def test_two_admins_cannot_build_a_third_level_between_them(app, round_):
     assert sorted(outcomes) == ["moved", "refused"]
     parents = dict(db.session.execute(select(Category.id, Category.parent_id)).all())
     assert not any(parents.get(p) for p in parents.values() if p is not None)
+
+
+@pytest.mark.parametrize("word", ["Shoes", "Slug pellets"])
+def test_the_index_refusal_is_a_duplicate_not_an_error(app, monkeypatch, word):
+    """When the service's look-up misses a racing twin, the unique index decides."""
+    categories.create_category(word)
+    monkeypatch.setattr(categories, "_name_taken", lambda *args, **kwargs: False)
+    with pytest.raises(DuplicateCategory):
+        categories.create_category(word.upper())
+    other = categories.create_category("Bags")
+    with pytest.raises(DuplicateCategory):
+        categories.update_category(other.id, name=word.lower())
+    assert db.session.scalar(select(func.count(Category.id))) == 2
