@@ -227,3 +227,25 @@ def test_category_forms_need_their_csrf_token(make_app):
         assert [c.name for c in categories.flatten(categories.category_tree())] == [
             "Shoes", "Bags"
         ]  # fmt: skip
+
+
+def test_the_product_form_keeps_the_chosen_category_on_error(admin_client):
+    kitchen = categories.create_category("Kitchen")
+    response = admin_client.post(
+        "/admin/products/new",
+        data={"name": "Pot", "price": "12.345", "stock_quantity": "1",
+              "category_id": str(kitchen.id)},
+    )  # fmt: skip
+    assert response.status_code == 422
+    assert f'<option selected value="{kitchen.id}">Kitchen</option>' in response.get_data(
+        as_text=True
+    )
+    # A category archived since the form was shown is refused next to the field.
+    categories.archive_category(kitchen.id)
+    refused = admin_client.post(
+        "/admin/products/new",
+        data={"name": "Pot", "price": "12.00", "stock_quantity": "1",
+              "category_id": str(kitchen.id)},
+    )  # fmt: skip
+    assert refused.status_code == 422
+    assert "“Kitchen” is archived: choose another category." in refused.get_data(as_text=True)
