@@ -136,6 +136,8 @@ def from_environment(instance_path: str) -> dict:
         "PUBLIC_BASE_URL": public_base_url(os.environ.get("PUBLIC_BASE_URL")),
         "MEDIA_ROOT": os.environ.get("MEDIA_ROOT") or str(Path(instance_path) / "media"),
         "MAX_IMAGE_BYTES": _int("MAX_IMAGE_BYTES", 5 * 1024 * 1024),
+        # The largest upload body (several images); 0: four MAX_IMAGE_BYTES and a form.
+        "MAX_UPLOAD_BYTES": _int("MAX_UPLOAD_BYTES", 0),
         # The largest request body other than an upload (JSON, a page's form).
         "MAX_REQUEST_BYTES": _int("MAX_REQUEST_BYTES", 1024 * 1024),
         "CORS_ORIGINS": [

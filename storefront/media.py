@@ -49,6 +49,11 @@ def init_media_urls(app: Flask) -> None:
     app.extensions[_PREFIXES] = {False: MEDIA_PATH, True: public}
 
 
+def media_url(path: str, *, public: bool = False) -> str:
+    """The URL of a stored file (see ``image_urls`` for ``public``)."""
+    return current_app.extensions[_PREFIXES][public] + quote(path)
+
+
 def image_urls(product, *, public: bool = False) -> tuple[str | None, str | None]:
     """``(image_url, thumbnail_url)`` of a product, both None when it has no image.
 

@@ -56,9 +56,17 @@ def request_id() -> str:
 MULTIPART_OVERHEAD = 256 * 1024
 
 
+# How many images of MAX_IMAGE_BYTES one upload may carry (a gallery takes several
+# at once); more images per request are fine as long as they are smaller.
+IMAGES_PER_UPLOAD_BODY = 4
+
+
 def upload_limit(config) -> int:
-    """The largest multipart body: an image of ``MAX_IMAGE_BYTES`` and its form."""
-    return max(config["MAX_IMAGE_BYTES"] + MULTIPART_OVERHEAD, config["MAX_REQUEST_BYTES"])
+    """The largest multipart body: ``MAX_UPLOAD_BYTES`` when set, else four images
+    of ``MAX_IMAGE_BYTES`` and their form."""
+    given = config.get("MAX_UPLOAD_BYTES")
+    images = given or IMAGES_PER_UPLOAD_BODY * config["MAX_IMAGE_BYTES"] + MULTIPART_OVERHEAD
+    return max(images, config["MAX_IMAGE_BYTES"] + MULTIPART_OVERHEAD, config["MAX_REQUEST_BYTES"])
 
 
 def limit_request_body() -> None:

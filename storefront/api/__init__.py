@@ -15,6 +15,7 @@ from flask_smorest import Blueprint as SmorestBlueprint
 from flask_smorest.utils import prepare_response
 from webargs import core as webargs_core
 from webargs.flaskparser import FlaskParser, abort, is_json_request
+from werkzeug.datastructures import CombinedMultiDict
 
 from .. import StoredIntConverter
 from ..requests import MalformedJSON, read_json
@@ -49,7 +50,8 @@ field in `errors: [{field, message}]`; a field-less body error names `body`.
 - Unknown fields in a JSON body are refused (422): a misspelt field should not
   be silently ignored. Unknown query parameters are ignored.
 - A JSON body may have at most `MAX_REQUEST_BYTES` (default 1 MiB) and an
-  upload `MAX_IMAGE_BYTES` plus 256 KiB; more is 413, also when the body is
+  upload four times `MAX_IMAGE_BYTES` plus 256 KiB (`MAX_UPLOAD_BYTES` when
+  set); more is 413, also when the body is
   streamed without a `Content-Length`. JSON nested deeper than the parser
   follows, or holding a number longer than 100 characters, is 400.
 - A money amount sent as a JSON number is judged by its text, as a string is:
@@ -96,7 +98,16 @@ class IdConverter(StoredIntConverter):
 
 
 class StoreParser(FlaskParser):
-    """webargs reading JSON bodies with ``read_json``: numbers exactly, bad bodies cheaply 400."""
+    """webargs reading JSON bodies with ``read_json``: numbers exactly, bad bodies cheaply 400.
+
+    Location ``multipart``: a multipart body's files and text fields together
+    (webargs' ``files`` and ``form`` are each one half, and OpenAPI has one body).
+    """
+
+    __location_map__ = {**FlaskParser.__location_map__, "multipart": "load_multipart"}
+
+    def load_multipart(self, req, schema):
+        return self._makeproxy(CombinedMultiDict([req.form, req.files]), schema)
 
     def _raw_load_json(self, req):
         if not is_json_request(req):
@@ -113,6 +124,10 @@ class ApiBlueprint(SmorestBlueprint):
     """A resource's blueprint: its OpenAPI tag is a readable name, not the endpoint prefix."""
 
     ARGUMENTS_PARSER = StoreParser()
+    DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {
+        **SmorestBlueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
+        "multipart": "multipart/form-data",
+    }
 
     def __init__(self, name: str, import_name: str, *, tag: str, **kwargs):
         super().__init__(name, import_name, **kwargs)

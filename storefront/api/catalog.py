@@ -10,18 +10,20 @@ from ..services.errors import NotFound
 from ..services.images import InvalidImage
 from . import ApiBlueprint
 from .catalog_cache import cached_json
-from .fast import product_dict, product_page_dict
+from .fast import product_detail_dict, product_page_dict
 from .schemas import (
     CategoryCreateSchema,
     CategoryListQuery,
     CategorySchema,
     CategoryUpdateSchema,
+    ImagesUploadSchema,
+    ImageUpdateSchema,
     ImageUploadSchema,
     PagingQuery,
     ProductCreateSchema,
+    ProductDetailSchema,
     ProductListQuery,
     ProductPageSchema,
-    ProductSchema,
     ProductSearchQuery,
     ProductUpdateSchema,
     StockAdjustmentSchema,
@@ -196,7 +198,7 @@ def search_products(args):
 
 @blp.route("/<id:product_id>", methods=["GET"])
 @authenticated(blp, optional=True)
-@blp.response(200, ProductSchema)
+@blp.response(200, ProductDetailSchema)
 @blp.alt_response(404, response="NOT_FOUND", description="No such product, or archived.")
 def get_product(product_id):
     """One product
@@ -206,7 +208,7 @@ def get_product(product_id):
     user = current_user()
     admin = bool(user and user.is_admin)
     return cached_json(
-        lambda: product_dict(catalog.get_product(product_id, include_inactive=admin)),
+        lambda: product_detail_dict(catalog.get_product(product_id, include_inactive=admin)),
         shared=not admin,
     )
 
@@ -223,7 +225,7 @@ def get_product(product_id):
         "category": "Home & Kitchen",
     },
 )
-@blp.response(201, ProductSchema, headers=LOCATION_HEADER)
+@blp.response(201, ProductDetailSchema, headers=LOCATION_HEADER)
 def create_product(args):
     """Create a product (admin)
 
@@ -239,7 +241,7 @@ def create_product(args):
 @blp.route("/<id:product_id>", methods=["PUT"], endpoint="update_product")
 @admin_only(blp)
 @blp.arguments(ProductUpdateSchema, example={"price": "11.00", "stock_quantity": 25})
-@blp.response(200, ProductSchema)
+@blp.response(200, ProductDetailSchema)
 @blp.alt_response(404, response="NOT_FOUND")
 def update_product(args, product_id):
     """Change a product (admin)
@@ -266,16 +268,18 @@ def delete_product(product_id):
 @accepts(MULTIPART)
 @admin_only(blp)
 @blp.arguments(ImageUploadSchema, location="files")
-@blp.response(200, ProductSchema)
+@blp.response(200, ProductDetailSchema)
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE", description="Over MAX_IMAGE_BYTES.")
 def upload_image(files, product_id):
-    """Set a product's image (admin)
+    """Set a product's cover image (admin)
 
     Multipart field `image`: a JPEG, PNG or WebP judged by its content (not
     its name or declared type), at most `MAX_IMAGE_BYTES` (413) and 40
     megapixels (422). It is re-encoded without metadata and stored under a
-    random name with a thumbnail; the old files are removed.
+    name made from its content, with a thumbnail and narrower copies. It
+    replaces the gallery's cover (or becomes it); the old files are removed
+    unless another image uses them. `POST .../images` adds to the gallery.
     """
     upload = files.get("image")
     if upload is None or not hasattr(upload, "stream"):
@@ -283,10 +287,68 @@ def upload_image(files, product_id):
     return images.replace_product_image(product_id, upload.stream)
 
 
+@blp.route("/<id:product_id>/images", methods=["POST"], endpoint="add_images")
+@accepts(MULTIPART)
+@admin_only(blp)
+@blp.arguments(ImagesUploadSchema, location="multipart")
+@blp.response(201, ProductDetailSchema)
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(
+    413, response="REQUEST_ENTITY_TOO_LARGE", description="A file over MAX_IMAGE_BYTES."
+)
+def add_images(args, product_id):
+    """Add images to a product's gallery (admin)
+
+    Multipart: the field `image` repeated, one file each (at most 10 at once,
+    20 per product), and optionally `alt` for all of them. Each file is
+    checked as the cover's upload is; one refused file refuses them all, the
+    message naming it, and nothing is stored. They are added after the
+    gallery's last image; a product without images gets its cover. Answers
+    the product with its gallery.
+    """
+    uploads = [
+        images.Upload(getattr(f, "filename", "") or "", f.stream)
+        for f in args["image"]
+        if hasattr(f, "stream")
+    ]
+    if len(uploads) != len(args["image"]):
+        raise InvalidImage("Upload files in the multipart field 'image'.")
+    images.add_images(product_id, uploads, alt=args.get("alt", ""))
+    return catalog.get_product(product_id, include_inactive=True), 201
+
+
+@blp.route("/<id:product_id>/images/<id:image_id>", methods=["PUT"], endpoint="update_image")
+@admin_only(blp)
+@blp.arguments(ImageUpdateSchema, example={"alt": "The mug from above", "position": 0})
+@blp.response(200, ProductDetailSchema)
+@blp.alt_response(404, response="NOT_FOUND", description="No such product, or image of it.")
+def update_image(args, product_id, image_id):
+    """Change an image's alt text or position (admin)
+
+    `position` 0 makes it the cover (the others shift down); a position past
+    the last image is 422. Answers the product with its gallery.
+    """
+    images.update_image(product_id, image_id, alt=args.get("alt"), position=args.get("position"))
+    return catalog.get_product(product_id, include_inactive=True)
+
+
+@blp.route("/<id:product_id>/images/<id:image_id>", methods=["DELETE"], endpoint="delete_image")
+@admin_only(blp)
+@blp.response(204)
+@blp.alt_response(404, response="NOT_FOUND", description="No such product, or image of it.")
+def delete_image(product_id, image_id):
+    """Remove an image from a product's gallery (admin)
+
+    The next image becomes the cover if it was the cover. Its files are
+    removed unless another image uses the same content.
+    """
+    images.remove_image(product_id, image_id)
+
+
 @blp.route("/<id:product_id>/stock", methods=["POST"], endpoint="adjust_stock")
 @admin_only(blp)
 @blp.arguments(StockAdjustmentSchema)
-@blp.response(200, ProductSchema)
+@blp.response(200, ProductDetailSchema)
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.alt_response(
     409,

@@ -6,7 +6,9 @@ them costs more than the query behind it, so the list, search and product
 endpoints build the same dictionaries here, directly, and hand them to the
 same JSON provider: ``tests/api/test_fast_serialization.py`` checks that the
 bytes are identical to the schema's for every kind of product. A field added
-to ``ProductSchema`` must be added here too (that test fails until it is).
+to ``ProductSchema`` must be added here too (that test fails until it is). The
+list's items have no gallery (one query for a page: the cover is
+``products.image_path``); one product has it (``ProductDetailSchema``).
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from datetime import UTC, datetime
 
 from flask import Response, current_app
 
-from ..media import image_urls
+from ..media import image_urls, media_url
+from ..services.images import thumbnail_path
 from ..services.money import format_money
 from ..services.pagination import Page
 
@@ -49,6 +52,23 @@ def product_dict(product) -> dict:
         "created_at": _timestamp(product.created_at),
         "updated_at": _timestamp(product.updated_at),
     }
+
+
+def product_detail_dict(product) -> dict:
+    """What ``ProductDetailSchema().dump(product)`` gives: the gallery after the rest."""
+    data = product_dict(product)
+    name = product.name
+    data["images"] = [
+        {
+            "id": image.id,
+            "url": media_url(image.path, public=True),
+            "thumbnail_url": media_url(thumbnail_path(image.path), public=True),
+            "alt": image.alt or name,
+            "position": image.position,
+        }
+        for image in product.images
+    ]
+    return data
 
 
 def product_page_dict(page: Page) -> dict:

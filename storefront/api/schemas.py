@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
-from ..media import image_urls
+from ..media import image_urls, media_url
 from ..models import DISCOUNT_KINDS, ORDER_STATUSES, ROLES
 from ..requests import JsonNumber, unstorable_text
 from ..services.addresses import COUNTRIES, DEFAULT_COUNTRY
@@ -24,6 +24,7 @@ from ..services.categories import MAX_POSITION as MAX_CATEGORY_POSITION
 from ..services.discounts import MAX_CODE as MAX_DISCOUNT_CODE
 from ..services.discounts import MAX_LIMIT as MAX_DISCOUNT_LIMIT
 from ..services.errors import ValidationError as DomainValidationError
+from ..services.images import MAX_ALT, MAX_IMAGES_PER_PRODUCT, thumbnail_path
 from ..services.money import MAX_AMOUNT, format_money, parse_money
 from ..services.orders import MAX_ADDRESS, MAX_KEY, MAX_NOTE, MAX_TRACKING_NUMBER
 from ..services.shipping import MAX_NAME as MAX_SHIPPING_NAME
@@ -515,6 +516,35 @@ class ProductSchema(OutputSchema):
     updated_at = timestamp()
 
 
+def _media_url(path: str) -> str:
+    return media_url(path, public=True)
+
+
+class ProductImageSchema(OutputSchema):
+    id = fields.Integer(metadata={"example": 7})
+    url = fields.Function(
+        lambda img: _media_url(img.path), metadata={**IMAGE_URL, "description": "The image."}
+    )
+    thumbnail_url = fields.Function(
+        lambda img: _media_url(thumbnail_path(img.path)),
+        metadata={**IMAGE_URL, "description": "At most 400x400."},
+    )
+    alt = fields.Function(
+        lambda img: img.alt or img.product.name,
+        metadata={"type": "string", "description": "The product's name unless one was written."},
+    )
+    position = fields.Integer(metadata={"description": "0 is the cover; then in order."})
+
+
+class ProductDetailSchema(ProductSchema):
+    """One product: as in the list, with its gallery."""
+
+    images = fields.List(
+        fields.Nested(ProductImageSchema),
+        metadata={"description": "Cover first. The list of products leaves this out."},
+    )
+
+
 ProductPageSchema = page_of(ProductSchema, "ProductPageSchema")
 
 SORT_CHOICES = ("newest", "price_asc", "price_desc", "name", "relevance")
@@ -616,6 +646,33 @@ class ImageUploadSchema(Schema):
             "format": "binary",
             "description": "A JPEG, PNG or WebP image (judged by content).",
         },
+    )
+
+
+class ImagesUploadSchema(Schema):
+    image = fields.List(
+        fields.Raw(metadata={"type": "string", "format": "binary"}),
+        required=True,
+        metadata={
+            "description": "One or more JPEG, PNG or WebP images (judged by content), "
+            "repeated under the same name; all are added or none."
+        },
+    )
+    alt = Text(
+        validate=validate.Length(max=MAX_ALT),
+        metadata={"description": "Alt text for every image sent; empty: the product's name."},
+    )
+
+
+class ImageUpdateSchema(InputSchema):
+    alt = Text(
+        validate=validate.Length(max=MAX_ALT),
+        metadata={"example": "The mug from above", "description": "Empty: the product's name."},
+    )
+    position = fields.Integer(
+        strict=True,
+        validate=validate.Range(0, MAX_IMAGES_PER_PRODUCT - 1),
+        metadata={"example": 0, "description": "0 makes it the cover; the others shift."},
     )
 
 

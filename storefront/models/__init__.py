@@ -6,6 +6,7 @@ from .base import Base, utcnow
 from .cart import Cart, CartItem
 from .catalog import CatalogVersion, Category, Product
 from .discount import DISCOUNT_KINDS, DiscountCode
+from .gallery import MAX_ALT, ProductImage
 from .inventory import MOVEMENT_REASONS, StockMovement
 from .mail import OUTBOX_STATUSES, OutboxMessage
 from .order import ORDER_STATUSES, Order, OrderItem, OrderStatusChange
@@ -23,6 +24,7 @@ __all__ = [
     "DiscountCode",
     "Category",
     "IdempotencyKey",
+    "MAX_ALT",
     "MOVEMENT_REASONS",
     "ORDER_STATUSES",
     "Order",
@@ -31,6 +33,7 @@ __all__ = [
     "OUTBOX_STATUSES",
     "OutboxMessage",
     "Product",
+    "ProductImage",
     "ROLES",
     "RefreshToken",
     "ShippingMethod",

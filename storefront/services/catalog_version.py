@@ -1,10 +1,11 @@
 """The catalog's version: bumped in the same transaction as any change to what it shows.
 
-Any flush that adds, changes or deletes a product or a category (price, stock,
-name, description, image, archive, category, and so the category counts), and
-any bulk UPDATE/DELETE/INSERT on their tables through the session, marks the
-transaction; its outermost commit first runs ``UPDATE catalog_version SET
-version = version + 1``. The bump commits or rolls back with the change.
+Any flush that adds, changes or deletes a product, a product's image or a
+category (price, stock, name, description, gallery, archive, category, and so
+the category counts), and any bulk UPDATE/DELETE/INSERT on their tables
+through the session, marks the transaction; its outermost commit first runs
+``UPDATE catalog_version SET version = version + 1``. The bump commits or
+rolls back with the change.
 
 A cached catalog answer (storefront/api/catalog_cache.py) is keyed by the
 version read at the start of the request, in the same transaction as the
@@ -27,10 +28,10 @@ from itertools import chain
 from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from ..models import CatalogVersion, Category, Product
+from ..models import CatalogVersion, Category, Product, ProductImage
 
-TRACKED = (Product, Category)
-TRACKED_TABLES = frozenset({Product.__table__, Category.__table__})
+TRACKED = (Product, Category, ProductImage)
+TRACKED_TABLES = frozenset({Product.__table__, Category.__table__, ProductImage.__table__})
 _CHANGED = "storefront.catalog_changed"
 # Engines known to have the table (a database at an older revision has not).
 _HAS_TABLE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()

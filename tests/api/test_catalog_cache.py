@@ -8,10 +8,10 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from storefront.api.fast import product_dict, product_page_dict
+from storefront.api.fast import product_detail_dict, product_page_dict
 from storefront.extensions import db
 from storefront.models import CatalogVersion
-from storefront.services import cart, catalog, categories, inventory, orders
+from storefront.services import cart, catalog, categories, images, inventory, orders
 from storefront.services.errors import DomainError
 from tests.api.conftest import bearer
 from tests.conftest import ADMIN_PASSWORD
@@ -40,7 +40,7 @@ def fresh_product(product_id: int) -> bytes:
     from flask import current_app
 
     db.session.rollback()
-    return current_app.json.response(product_dict(catalog.get_product(product_id))).data
+    return current_app.json.response(product_detail_dict(catalog.get_product(product_id))).data
 
 
 def test_a_repeated_request_costs_one_small_query(client, mug):
@@ -108,6 +108,29 @@ def test_the_next_request_after_a_change_sees_it(client, mug, make_product, make
         assert answer.status_code == 404
     else:
         assert answer.get_data() == fresh_product(mug.id)
+
+
+GALLERY_CHANGES = {
+    "alt of an image that is not the cover": lambda mug, second: images.update_image(
+        mug.id, second, alt="From the side"
+    ),
+    "order": lambda mug, second: images.move_image(mug.id, second, -1),
+    "removal": lambda mug, second: images.remove_image(mug.id, second),
+}
+
+
+@pytest.mark.parametrize("change", list(GALLERY_CHANGES))
+def test_the_next_request_after_a_gallery_change_sees_it(app, client, mug, tmp_path, change):
+    from tests.gallery_helpers import uploads
+
+    app.config["MEDIA_ROOT"] = str(tmp_path / "media")
+    _, second = images.add_images(mug.id, uploads(2))
+    second_id = second.id
+    client.get(f"/api/products/{mug.id}")  # warm the cache
+    before = version()
+    GALLERY_CHANGES[change](mug, second_id)
+    assert version() > before
+    assert client.get(f"/api/products/{mug.id}").get_data() == fresh_product(mug.id)
 
 
 def test_a_refused_change_rolls_back_with_its_bump(client, mug):

@@ -55,6 +55,10 @@ ENDPOINTS = [
     ("PUT", "/api/products/{id}", "admin"),
     ("DELETE", "/api/products/{id}", "admin"),
     ("POST", "/api/products/{id}/image", "admin"),
+    # issue 12: a gallery per product
+    ("POST", "/api/products/{id}/images", "admin"),
+    ("PUT", "/api/products/{id}/images/{image_id}", "admin"),
+    ("DELETE", "/api/products/{id}/images/{image_id}", "admin"),
     ("POST", "/api/products/{id}/stock", "admin"),
     ("GET", "/api/products/{id}/stock-movements", "admin"),
     ("GET", "/api/cart", "customer"),

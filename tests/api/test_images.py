@@ -72,7 +72,8 @@ def test_each_accepted_format_is_stored_with_a_thumbnail(
         assert img.format == fmt
     with Image.open(io.BytesIO(client.get(body["thumbnail_url"]).data)) as thumb:
         assert max(thumb.size) <= 400
-    assert len(stored(media_root)) == 2
+    # The image, its thumbnail and a 320 px wide copy (the next width, 640, is not narrower).
+    assert len(stored(media_root)) == 3
 
 
 def test_content_decides_not_the_name_or_declared_type(client, as_admin, make_product):
@@ -150,7 +151,7 @@ def test_replacing_removes_the_old_files(client, as_admin, make_product, media_r
     first = upload(client, as_admin, product.id, image_bytes("PNG")).get_json()
     second = upload(client, as_admin, product.id, image_bytes("JPEG")).get_json()
     assert first["image_url"] != second["image_url"]
-    assert len(stored(media_root)) == 2
+    assert len(stored(media_root)) == 3  # the second image, its thumbnail, 320 px wide
     assert client.get(first["image_url"]).status_code == 404
 
 

@@ -99,6 +99,26 @@ def test_seed_demo_gives_each_product_an_image_file(runner, app):
     assert list(db.session.scalars(select(Product.image_path))) == paths
 
 
+def test_seed_demo_gives_each_product_a_gallery_of_two_or_three(runner, app):
+    from storefront.models import ProductImage
+
+    result = runner.invoke(args=["seed-demo", "--products", "3"])
+    assert result.exit_code == 0, result.output
+    for product in db.session.scalars(select(Product)):
+        gallery = list(
+            db.session.scalars(
+                select(ProductImage)
+                .where(ProductImage.product_id == product.id)
+                .order_by(ProductImage.position)
+            )
+        )
+        assert 2 <= len(gallery) <= 3
+        assert product.image_path == gallery[0].path
+        assert len({image.path for image in gallery}) == len(gallery)
+        for image in gallery:
+            assert Path(images.media_path(image.path)).is_file()
+
+
 # --- check-stock -------------------------------------------------------------------------
 
 

@@ -25,6 +25,7 @@ from storefront.services.images import (
     replace_product_image,
     save_image,
     thumbnail_path,
+    width_path,
 )
 
 STORED_NAME = re.compile(r"^products/[0-9a-f]{32}\.(jpg|png|webp)$")
@@ -282,15 +283,19 @@ def test_the_clients_file_name_is_never_used_and_files_stay_under_media_root(med
         full = os.path.realpath(media_root / relative)
         assert full.startswith(os.path.realpath(media_root) + os.sep)
         assert os.path.isfile(full)
-    assert stored_files(media_root) == sorted(
-        [path.split("/")[1], thumbnail_path(path).split("/")[1]]
-    )
+    # The image, its thumbnail and its narrower copies (1200 px wide: 320, 640, 1024).
+    expected = [path, thumbnail_path(path), *(width_path(path, w) for w in (320, 640, 1024))]
+    assert stored_files(media_root) == sorted(p.split("/")[1] for p in expected)
 
 
-def test_each_upload_gets_a_new_name(media_root):
+def test_a_name_is_the_contents_address(media_root):
     content = image_bytes("PNG")
 
-    assert save_image(content) != save_image(content)
+    first = save_image(content)
+    files = stored_files(media_root)
+    assert save_image(content) == first  # the same picture: the same files, not written twice
+    assert stored_files(media_root) == files
+    assert save_image(image_bytes("PNG", size=(1200, 901))) != first
 
 
 def test_thumbnail_path_sits_next_to_the_image():
