@@ -88,12 +88,12 @@ def test_an_admin_runs_the_shop_from_the_back_office(page, in_app, live_app):
     page.get_by_label("Description").fill("A desk lamp in solid brass.")
     page.get_by_role("button", name="Create product").click()
     expect(page.locator(".flash-success")).to_contain_text("Brass lamp")
-    page.get_by_label("New image").set_input_files(
+    page.get_by_label("Add images").set_input_files(
         {"name": "lamp.png", "mimeType": "image/png", "buffer": _png()}
     )
-    page.get_by_role("button", name="Upload image").click()
-    expect(page.locator(".flash-success")).to_contain_text("Image saved")
-    current = page.get_by_role("img", name="Current image of Brass lamp")
+    page.get_by_role("button", name="Upload images").click()
+    expect(page.locator(".flash-success")).to_contain_text("1 image added")
+    current = page.get_by_role("img", name="Cover: Brass lamp")
     expect(current).to_be_visible()
     assert "_thumb.png" in current.get_attribute("src")
     save_screenshot(page, "admin-product-form")

@@ -15,12 +15,14 @@ from storefront.services import (
     catalog,
     categories,
     discounts,
+    images,
     inventory,
     orders,
     shipping,
 )
 from tests.browser.conftest import PHONE, log_in
 from tests.conftest import ADMIN_PASSWORD, CUSTOMER_PASSWORD
+from tests.gallery_helpers import uploads
 
 pytestmark = pytest.mark.browser
 
@@ -57,7 +59,10 @@ def _set_up() -> dict:
     )  # fmt: skip
     method = shipping.create_method({"name": "Standard delivery", "fee": "60.00"})
     code = discounts.create_code({"code": "EID10", "kind": "percent", "value": "10"})
+    # Issue 12's gallery: three images, so the product page shows its thumbnails.
+    gallery = images.add_images(product.id, uploads(3))
     return {
+        "image_id": gallery[1].id,
         "address_id": address.id,
         "method_id": method.id,
         "code_id": code.id,

@@ -10,8 +10,9 @@ import pytest
 from flask_login.utils import _create_identifier
 
 from storefront import create_app
-from storefront.services import cart, discounts, orders, outbox, shipping
+from storefront.services import cart, discounts, images, orders, outbox, shipping
 from tests.conftest import base_config
+from tests.gallery_helpers import uploads
 
 
 def log_in(client, user) -> None:
@@ -47,8 +48,10 @@ def records(app, make_user, make_product):
     message_id = outbox.list_messages().items[0].id  # the order's confirmation
     method = shipping.create_method({"name": "Standard", "fee": "60.00"})
     code = discounts.create_code({"code": "SAVE", "kind": "fixed", "value": "1"})
+    (image,) = images.add_images(product.id, uploads(1))
     return {
         "product_id": product.id,
+        "image_id": image.id,
         "order_id": order.id,
         "user_id": shopper.id,
         "message_id": message_id,

@@ -121,29 +121,29 @@ def test_archiving_and_restoring_a_product(staff, make_product):
     assert catalog.get_product(product.id).is_active
 
 
-def test_uploading_an_image_shows_it_as_the_current_image(staff, make_product):
+def test_uploading_images_shows_them_in_the_gallery_panel(staff, make_product):
     product = make_product()
     response = staff.post(
-        f"/admin/products/{product.id}/image",
-        data={"image": (io.BytesIO(_png()), "teapot.png")},
+        f"/admin/products/{product.id}/images",
+        data={"images": [(io.BytesIO(_png()), "teapot.png")]},
         content_type="multipart/form-data",
     )
     assert response.status_code == 302
     product = catalog.get_product(product.id)
     assert product.image_path
     page = staff.get(f"/admin/products/{product.id}/edit").get_data(as_text=True)
-    assert "_thumb.png" in page and "Replace image" in page
+    assert "_thumb.png" in page and "Cover" in page
 
 
 def test_a_file_that_is_not_an_image_is_refused_next_to_the_field(staff, make_product):
     product = make_product()
     response = staff.post(
-        f"/admin/products/{product.id}/image",
-        data={"image": (io.BytesIO(b"not an image"), "x.png")},
+        f"/admin/products/{product.id}/images",
+        data={"images": [(io.BytesIO(b"not an image"), "x.png")]},
         content_type="multipart/form-data",
     )
     assert response.status_code == 422
-    assert 'id="image-error"' in response.get_data(as_text=True)
+    assert 'id="images-error"' in response.get_data(as_text=True)
     assert catalog.get_product(product.id).image_path is None
 
 

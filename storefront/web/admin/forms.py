@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
+from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -25,6 +25,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from ...models import MAX_ALT
 from ...services import errors as domain
 from ...services.categories import MAX_DESCRIPTION as CATEGORY_DESCRIPTION
 from ...services.categories import MAX_NAME as CATEGORY_NAME
@@ -78,6 +79,29 @@ class NewProductForm(ProductForm):
         default=0,
         validators=[InputRequired("Enter a whole number."), NumberRange(min=0)],
     )
+    images = MultipleFileField(
+        "Images (optional)",
+        description="JPEG, PNG or WebP; choose several at once. The first is the cover.",
+    )
+
+
+class GalleryUploadForm(FlaskForm):
+    images = MultipleFileField(
+        "Add images",
+        description="JPEG, PNG or WebP; choose several at once. They go after the others.",
+    )
+
+
+class ImageAltForm(FlaskForm):
+    alt = StringField(validators=[Length(max=MAX_ALT)], filters=[_strip])
+
+
+class ImageMoveForm(FlaskForm):
+    direction = HiddenField(validators=[InputRequired()])
+
+    def validate_direction(self, field):
+        if field.data not in ("up", "down"):
+            raise ValidationError("Move up or down.")
 
 
 class ImageForm(FlaskForm):

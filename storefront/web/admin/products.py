@@ -1,29 +1,28 @@
-"""Products: the table, the forms, the image, archive and restore, the stock ledger."""
+"""Products: the table, the forms, archive and restore, the stock ledger (gallery: gallery.py)."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ...media import image_urls
-from ...services import catalog, categories, inventory, reporting, stock_alerts
+from ...services import catalog, categories, images, inventory, reporting, stock_alerts
 from ...services.errors import DomainError, NotFound, ValidationError
-from ...services.images import ImageTooLarge, replace_product_image
+from ...services.images import ImageTooLarge
 from ..confirm import Confirmation, confirmation_page
 from ..forms import ConfirmForm, SelectChoice
 from . import bp, page_number
 from .forms import (
-    ImageForm,
     NewProductForm,
     ProductForm,
     StockAdjustmentForm,
     show_errors,
 )
+from .gallery_panel import CHOOSE_AGAIN, gallery_panel, image_refusal, uploads_of
 
 PER_PAGE = 20
 SORTS = {"newest": "Newest", "name": "Name", "price_asc": "Price", "price_desc": "Price"}
 STATES = {"all": None, "active": True, "archived": False}
 
 
-def _product_or_404(product_id: int):
+def product_or_404(product_id: int):
     try:
         return catalog.get_product(product_id, include_inactive=True)
     except NotFound:
@@ -80,26 +79,29 @@ def category_choices(current=None) -> list[SelectChoice]:
     return choices
 
 
-def _form_page(form, *, product=None, image_form=None, status=200):
+def _form_page(form, *, product=None, status=200, **gallery):
     form.category_id.choices = category_choices(product.category if product else None)
-    image_url = thumb_url = None
-    if product is not None:
-        image_url, thumb_url = image_urls(product)
     return (
         render_template(
             "admin/product_form.html",
             form=form,
             product=product,
-            image_form=image_form,
-            image_url=image_url,
-            thumb_url=thumb_url,
             confirm=ConfirmForm(),
             waiting_alerts=stock_alerts.waiting_count(product.id) if product is not None else 0,
             archive=_archive_confirmation(product) if product is not None else None,
+            gallery=gallery_panel(product, **gallery) if product is not None else None,
             section="products",
         ),
         status,
     )
+
+
+def edit_page(product_id: int, *, status: int = 200, **gallery):
+    """The edit page with the product's saved fields (another form on it was refused)."""
+    product = product_or_404(product_id)
+    form = ProductForm(formdata=None, obj=product)
+    form.price.data = str(product.price)
+    return _form_page(form, product=product, status=status, **gallery)
 
 
 def _archive_confirmation(product) -> Confirmation:
@@ -116,16 +118,18 @@ def _archive_confirmation(product) -> Confirmation:
 
 @bp.get("/products/<int:product_id>/archive")
 def confirm_archive_product(product_id: int):
-    product = _product_or_404(product_id)
+    product = product_or_404(product_id)
     return confirmation_page(_archive_confirmation(product), admin=True, section="products")
 
 
 @bp.route("/products/new", methods=["GET", "POST"])
 def new_product():
     form = NewProductForm()
+    chosen = uploads_of(form.images) if form.is_submitted() else []
     if form.validate_on_submit():
         try:
-            product = catalog.create_product(
+            product = images.create_product_with_images(
+                chosen,
                 name=form.name.data,
                 price=form.price.data,
                 stock_quantity=form.stock_quantity.data,
@@ -134,18 +138,25 @@ def new_product():
                 is_active=form.is_active.data,
                 actor_id=current_user.id,
             )
-        except ValidationError as exc:
-            for message in show_errors(form, exc):
-                flash(message, "error")
+        except (ValidationError, ImageTooLarge) as exc:
+            refusal = image_refusal(exc)
+            if refusal:
+                form.images.errors = [refusal]
+            else:
+                for message in show_errors(form, exc):
+                    flash(message, "error")
         else:
-            flash(f"Product “{product.name}” created. Add its image below.", "success")
+            added = f" with {len(chosen)} image{'s' if len(chosen) != 1 else ''}" if chosen else ""
+            flash(f"Product “{product.name}” created{added}.", "success")
             return redirect(url_for("admin.edit_product", product_id=product.id))
+    if chosen:
+        form.images.errors = [*form.images.errors, CHOOSE_AGAIN]
     return _form_page(form, status=422 if form.is_submitted() else 200)
 
 
 @bp.route("/products/<int:product_id>/edit", methods=["GET", "POST"])
 def edit_product(product_id: int):
-    product = _product_or_404(product_id)
+    product = product_or_404(product_id)
     form = ProductForm(obj=product)
     if request.method == "GET":
         form.price.data = str(product.price)
@@ -168,31 +179,7 @@ def edit_product(product_id: int):
         else:
             flash(f"Product “{product.name}” saved.", "success")
             return redirect(url_for("admin.edit_product", product_id=product.id))
-    return _form_page(
-        form,
-        product=product,
-        image_form=ImageForm(),
-        status=422 if form.is_submitted() else 200,
-    )
-
-
-@bp.post("/products/<int:product_id>/image")
-def upload_product_image(product_id: int):
-    product = _product_or_404(product_id)
-    image_form = ImageForm()
-    if image_form.validate_on_submit():
-        try:
-            replace_product_image(product_id, image_form.image.data.stream)
-        except NotFound:
-            abort(404)
-        except (ValidationError, ImageTooLarge) as exc:
-            show_errors(image_form, exc)
-        else:
-            flash("Image saved.", "success")
-            return redirect(url_for("admin.edit_product", product_id=product_id))
-    form = ProductForm(formdata=None, obj=product)
-    form.price.data = str(product.price)
-    return _form_page(form, product=product, image_form=image_form, status=422)
+    return _form_page(form, product=product, status=422 if form.is_submitted() else 200)
 
 
 def _set_active(product_id: int, active: bool):
@@ -222,7 +209,7 @@ def restore_product(product_id: int):
 
 @bp.route("/products/<int:product_id>/stock", methods=["GET", "POST"])
 def product_stock(product_id: int):
-    product = _product_or_404(product_id)
+    product = product_or_404(product_id)
     form = StockAdjustmentForm()
     if form.validate_on_submit():
         try:

@@ -1,0 +1,108 @@
+"""A product's gallery in the back office: add several images, alt text, order, cover, delete.
+
+Every change is a small POST form with its CSRF token, working without script;
+the page is the product's edit page (``products._form_page``).
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, url_for
+
+from ...services import images
+from ...services.errors import NotFound, ValidationError
+from ...services.images import ImageTooLarge
+from ..confirm import confirmation_page
+from ..forms import ConfirmForm
+from . import bp
+from .forms import GalleryUploadForm, ImageAltForm, ImageMoveForm
+from .gallery_panel import CHOOSE_AGAIN, delete_confirmation, image_refusal, uploads_of
+from .products import edit_page, product_or_404
+
+
+def _edit(product_id: int):
+    return redirect(url_for("admin.edit_product", product_id=product_id) + "#gallery-heading")
+
+
+def _product_page_with(product_id: int, **context):
+    return edit_page(product_id, status=422, **context)
+
+
+@bp.post("/products/<int:product_id>/images")
+def add_images(product_id: int):
+    form = GalleryUploadForm()
+    if form.validate_on_submit():
+        uploads = uploads_of(form.images)
+        if not uploads:
+            form.images.errors = ["Choose one or more image files."]
+        else:
+            try:
+                added = images.add_images(product_id, uploads)
+            except NotFound:
+                abort(404)
+            except (ValidationError, ImageTooLarge) as exc:
+                message = image_refusal(exc) or exc.message
+                form.images.errors = [message, CHOOSE_AGAIN]
+            else:
+                count = len(added)
+                flash(f"{count} image{'s' if count != 1 else ''} added.", "success")
+                return _edit(product_id)
+    return _product_page_with(product_id, gallery_form=form)
+
+
+@bp.post("/products/<int:product_id>/images/<int:image_id>/alt")
+def image_alt(product_id: int, image_id: int):
+    form = ImageAltForm()
+    if form.validate_on_submit():
+        try:
+            images.update_image(product_id, image_id, alt=form.alt.data or "")
+        except NotFound:
+            abort(404)
+        except ValidationError as exc:
+            form.alt.errors = [exc.message]
+        else:
+            flash("Alt text saved.", "success")
+            return _edit(product_id)
+    typed = {image_id: (form.alt.data or "", " ".join(form.alt.errors) or "Invalid alt text.")}
+    return _product_page_with(product_id, alt_typed=typed)
+
+
+@bp.post("/products/<int:product_id>/images/<int:image_id>/move")
+def move_image(product_id: int, image_id: int):
+    form = ImageMoveForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        images.move_image(product_id, image_id, -1 if form.direction.data == "up" else 1)
+    except NotFound:
+        abort(404)
+    flash("Order saved.", "success")
+    return _edit(product_id)
+
+
+@bp.post("/products/<int:product_id>/images/<int:image_id>/cover")
+def image_cover(product_id: int, image_id: int):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        images.set_cover(product_id, image_id)
+    except NotFound:
+        abort(404)
+    flash("Cover changed.", "success")
+    return _edit(product_id)
+
+
+@bp.route("/products/<int:product_id>/images/<int:image_id>/delete", methods=["GET", "POST"])
+def delete_image(product_id: int, image_id: int):
+    product = product_or_404(product_id)
+    image = next((i for i in images.list_images(product_id) if i.id == image_id), None)
+    if image is None:
+        abort(404)
+    confirmation = delete_confirmation(product, image)
+    if not ConfirmForm().validate_on_submit():
+        return confirmation_page(confirmation, admin=True, section="products")
+    try:
+        images.remove_image(product_id, image_id)
+    except NotFound:
+        abort(404)
+    flash("Image deleted.", "success")
+    return _edit(product_id)
