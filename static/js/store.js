@@ -99,4 +99,28 @@
     fit();
     phone.addEventListener("change", fit);
   });
+
+  // The product gallery: a thumbnail shows its image large in place (without
+  // script it is a link to ?image=<id>, and the page comes back with it).
+  document.querySelectorAll(".gallery-thumbs").forEach(function (list) {
+    var large = document.querySelector(".gallery-large");
+    if (!large) return;
+    list.addEventListener("click", function (event) {
+      var link = event.target.closest("a.gallery-thumb");
+      if (!link || event.ctrlKey || event.metaKey || event.shiftKey) return;
+      event.preventDefault();
+      var data = link.dataset;
+      large.removeAttribute("srcset");
+      if (data.gallerySrcset) large.setAttribute("srcset", data.gallerySrcset);
+      large.src = data.galleryFull;
+      large.alt = data.galleryAlt;
+      large.width = data.galleryWidth;
+      large.height = data.galleryHeight;
+      list.querySelectorAll("a.gallery-thumb").forEach(function (other) {
+        other.removeAttribute("aria-current");
+      });
+      link.setAttribute("aria-current", "true");
+      history.replaceState(null, "", link.href);
+    });
+  });
 })();

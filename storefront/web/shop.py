@@ -38,6 +38,7 @@ from .forms import (
     add_service_errors,
     page_number,
 )
+from .gallery import product_gallery
 
 bp = Blueprint("shop", __name__)
 
@@ -137,6 +138,7 @@ def product(product_id: int, slug: str | None = None):
         form=form,
         alert_form=StockAlertForm(),
         related=categories_service.related_products(item),
+        gallery=product_gallery(item, request.args.get("image")),
     )
 
 
@@ -169,6 +171,7 @@ def subscribe_stock_alert(product_id: int):
             form=add_form,
             alert_form=form,
             related=categories_service.related_products(item),
+            gallery=product_gallery(item),
         ),
         422,
     )
@@ -210,6 +213,7 @@ def render_product_with_errors(product_id: int, form: AddToCartForm, exc, status
             form=form,
             alert_form=StockAlertForm(),
             related=categories_service.related_products(item),
+            gallery=product_gallery(item),
         ),
         status,
     )
