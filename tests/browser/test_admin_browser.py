@@ -16,12 +16,14 @@ from storefront.services import (
     catalog,
     categories,
     discounts,
+    images,
     inventory,
     orders,
     shipping,
 )
 from tests.browser.conftest import assert_accessible, save_screenshot
 from tests.conftest import ADMIN_PASSWORD, CUSTOMER_PASSWORD
+from tests.gallery_helpers import uploads
 
 pytestmark = pytest.mark.browser
 
@@ -215,8 +217,11 @@ def test_every_admin_page_passes_axe(page, in_app, live_app):
     category_id = in_app(lambda: catalog.get_product(product_id).category_id)
     in_app(lambda: categories.create_category("Kettles", parent_id=category_id).id)
     in_app(lambda: categories.archive_category(categories.create_category("Old stock").id).id)
+    # Issue 12's gallery: two images, so the edit page shows its images panel in full.
+    image_id = in_app(lambda: images.add_images(product_id, uploads(2))[1].id)
     ids = {
         "product_id": product_id,
+        "image_id": image_id,
         "order_id": shop["order_id"],
         "user_id": shop["customer_id"],
         "method_id": method_id,
