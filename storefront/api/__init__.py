@@ -61,6 +61,9 @@ field in `errors: [{field, message}]`; a field-less body error names `body`.
 - Ids in paths are 1 to 2147483647; anything else is 404 (no such resource).
 - `page` is 1 to 2147483647; `per_page` 1 to 100 (outside: 422).
 - Timestamps are given to the second.
+- One product (`GET /api/products/{id}` and the answers of its changes) carries
+  its gallery, `images` (cover first); the list and search leave it out (one
+  query per page) and give the cover as `image_url` and `thumbnail_url`.
 - `image_url` and `thumbnail_url` are absolute URLs under the shop's configured
   public address (`PUBLIC_BASE_URL`), or site-relative (`/media/...`) where
   none is configured; never built from the request's `Host`.
