@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from .extensions import db
 from .models import Product, User
-from .services import accounts, catalog, categories, inventory, orders
+from .services import accounts, catalog, categories, inventory, orders, variants
 from .services.errors import DomainError
 
 DEMO_CATALOG: dict[str, list[tuple[str, str]]] = {
@@ -84,6 +84,28 @@ def create_admin_command(email: str, password: str, full_name: str) -> None:
     click.echo(f"Created admin {user.email} (id {user.id}).")
 
 
+# Demo clothing comes in sizes and colours: (options, whether one variant costs more).
+DEMO_OPTIONS = {
+    "Cotton T-Shirt": [("Size", ["S", "M", "L"]), ("Colour", ["Red", "Blue"])],
+    "Rain Jacket": [("Size", ["S", "M", "L", "XL"]), ("Colour", ["Yellow", "Navy"])],
+    "Linen Shirt": [("Size", ["S", "M", "L"]), ("Colour", ["White", "Sand"])],
+    "Wool Socks": [("Size", ["36-40", "41-46"])],
+    "Knitted Beanie": [("Colour", ["Grey", "Mustard", "Forest"])],
+}
+
+
+def _give_variants(product, options, rng: random.Random) -> None:
+    """Options for a demo product, and stock (and a dearer largest size) per variant."""
+    product = variants.set_options(product.id, [list(o) for o in options])
+    changes = {}
+    for variant in product.variants:
+        fields = {"stock_quantity": rng.choice([0, 3, 6, 10, 14])}
+        if variant.option_values and variant.option_values[0] in ("L", "XL"):
+            fields["price"] = product.price + Decimal("2.00")
+        changes[variant.id] = fields
+    variants.update_variants(product.id, changes)
+
+
 def _demo_items(count: int):
     names = [(cat, name, desc) for cat, items in DEMO_CATALOG.items() for name, desc in items]
     for i in range(count):
@@ -112,10 +134,11 @@ def seed_demo_command(count: int, images: bool, if_empty: bool) -> None:
                 continue
             price = Decimal(rng.randrange(150, 2500_00)) / 100
             stock = rng.choice([0, 2, 4, 8, 15, 25, 40, 60])
+            options = DEMO_OPTIONS.get(name)
             fields = dict(
                 name=name,
                 price=price,
-                stock_quantity=stock,
+                stock_quantity=0 if options else stock,
                 description=description,
                 category_id=categories.ensure_category(category).id,
             )
@@ -128,9 +151,11 @@ def seed_demo_command(count: int, images: bool, if_empty: bool) -> None:
                     )
                     for k in range(2 + index % 2)
                 ]
-                image_service.create_product_with_images(pictures, **fields)
+                product = image_service.create_product_with_images(pictures, **fields)
             else:
-                catalog.create_product(**fields)
+                product = catalog.create_product(**fields)
+            if options:
+                _give_variants(product, options, rng)
             created += 1
     total = db.session.scalar(select(func.count(Product.id)))
     click.echo(f"Created {created} demo products; the catalog has {total}.")

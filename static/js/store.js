@@ -123,4 +123,43 @@
       history.replaceState(null, "", link.href);
     });
   });
+
+  // The product page's variant picker: as the shopper chooses, the price and
+  // availability of the chosen combination are shown, and a sold-out one
+  // cannot be added (the server refuses it anyway).
+  document.querySelectorAll("[data-variant-picker]").forEach(function (picker) {
+    var variants = JSON.parse(picker.dataset.variants || "[]");
+    var form = picker.closest("form");
+    var status = picker.querySelector("[data-variant-status]");
+    var price = document.querySelector(".product-detail-info [data-testid=price]");
+    var button = form && form.querySelector("button[type=submit]");
+    var groups = picker.querySelectorAll(".option-group");
+    function chosen() {
+      var values = [];
+      for (var i = 0; i < groups.length; i++) {
+        var checked = groups[i].querySelector("input:checked");
+        if (!checked) { return null; }
+        values.push(checked.value);
+      }
+      return values;
+    }
+    function update() {
+      var values = chosen();
+      var match = values && variants.filter(function (v) {
+        return v.values.join("\u001f") === values.join("\u001f");
+      })[0];
+      status.hidden = false;
+      if (!match) {
+        status.textContent = values ? "This combination is not sold." : "Choose an option in each group.";
+        if (button) { button.disabled = Boolean(values); }
+        return;
+      }
+      if (price) { price.textContent = match.price; }
+      status.textContent = match.label + ": " + match.stock + ".";
+      status.className = "variant-status stock-" + match.level;
+      if (button) { button.disabled = match.level === "out"; }
+    }
+    picker.addEventListener("change", update);
+    update();
+  });
 })();

@@ -30,17 +30,24 @@ def get_cart():
 
 @blp.route("/items", methods=["POST"])
 @customer_only(blp)
-@blp.arguments(CartAddSchema, example={"product_id": 42, "quantity": 2})
+@blp.arguments(CartAddSchema, example={"variant_id": 97, "quantity": 2})
 @blp.response(201, CartSchema)
-@blp.alt_response(404, response="NOT_FOUND", description="No such product, or archived.")
+@blp.alt_response(404, response="NOT_FOUND", description="No such variant or product, or archived.")
 @blp.alt_response(409, response="CONFLICT", description="More than the stock (`shortages`).")
+@blp.alt_response(
+    422,
+    response="UNPROCESSABLE_ENTITY",
+    description="`code: variant_required`: a product_id of a product with several variants.",
+)
 def add_item(args):
-    """Add a product to your cart
+    """Add a variant to your cart
 
-    Adds to the line of the same product if there is one; the whole quantity
-    must be in stock (409 names the product short).
+    `variant_id` names what to add; a product with one variant may be named by
+    `product_id` instead. Adds to the line of the same variant if there is one;
+    the whole quantity must be in stock (409 names the variant short).
     """
-    return cart.add_to_cart(current_user().id, args["product_id"], args["quantity"])
+    variant_id = cart.resolve(args.get("product_id"), args.get("variant_id"))
+    return cart.add_to_cart(current_user().id, variant_id, args["quantity"])
 
 
 @blp.route("/items/<id:item_id>", methods=["PUT"], endpoint="set_item_quantity")

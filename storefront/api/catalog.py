@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, url_for
 
 from .. import ratelimit
-from ..services import catalog, categories, images, inventory, stock_alerts
+from ..services import catalog, categories, images, inventory, stock_alerts, variants
 from ..services.errors import NotFound
 from ..services.images import InvalidImage
 from . import ApiBlueprint
@@ -19,6 +19,7 @@ from .schemas import (
     ImagesUploadSchema,
     ImageUpdateSchema,
     ImageUploadSchema,
+    OptionsInputSchema,
     PagingQuery,
     ProductCreateSchema,
     ProductDetailSchema,
@@ -29,6 +30,7 @@ from .schemas import (
     StockAdjustmentSchema,
     StockAlertSchema,
     StockMovementPageSchema,
+    VariantUpdateSchema,
 )
 from .security import accepts, admin_only, authenticated, current_user
 
@@ -235,6 +237,7 @@ def create_product(args):
     stock is written to the stock ledger as an `initial` movement.
     """
     product = catalog.create_product(actor_id=current_user().id, **args)
+    product = catalog.get_product(product.id, include_inactive=True)
     return product, 201, {"Location": url_for(".get_product", product_id=product.id)}
 
 
@@ -360,7 +363,57 @@ def adjust_stock(args, product_id):
 
     A signed, non-zero `delta` with a `note` saying why; written to the ledger.
     """
-    return inventory.adjust_stock(product_id, args["delta"], args["note"], current_user().id)
+    return inventory.adjust_stock(
+        product_id,
+        args["delta"],
+        args["note"],
+        current_user().id,
+        variant_id=args.get("variant_id"),
+    )
+
+
+@blp.route("/<id:product_id>/options", methods=["PUT"], endpoint="set_options")
+@admin_only(blp)
+@blp.arguments(
+    OptionsInputSchema,
+    example={
+        "options": [
+            {"name": "Size", "values": ["S", "M", "L"]},
+            {"name": "Colour", "values": ["Red", "Blue"]},
+        ]
+    },
+)
+@blp.response(200, ProductDetailSchema)
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(409, response="CONFLICT", description="A variant to remove still has stock.")
+def set_options(args, product_id):
+    """Set a product's options (admin)
+
+    Its variants become one per combination of the values (at most 100): a
+    combination that has a variant keeps it; a product without options gives
+    its one variant, stock and all, to the first combination; new ones start
+    with no stock and the product's price. A variant whose combination is gone
+    is deleted, or archived when an order or the ledger names it; one with
+    stock is refused (409). `{"options": []}` goes back to one variant.
+    """
+    return variants.set_options(product_id, args["options"], actor_id=current_user().id)
+
+
+@blp.route(
+    "/<id:product_id>/variants/<id:variant_id>", methods=["PATCH"], endpoint="update_variant"
+)
+@admin_only(blp)
+@blp.arguments(VariantUpdateSchema, example={"sku": "TEE-M-BLUE", "price": "15.00"})
+@blp.response(200, ProductDetailSchema)
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(409, response="CONFLICT", description="The stock would go out of range.")
+def update_variant(args, product_id, variant_id):
+    """Change a variant (admin)
+
+    Any of `sku` (unique), `price` (null: the product's), `stock_quantity` (a
+    new figure writes an `adjustment` movement) and `is_active`.
+    """
+    return variants.update_variants(product_id, {variant_id: args}, actor_id=current_user().id)
 
 
 @blp.route("/<id:product_id>/stock-movements", methods=["GET"], endpoint="stock_movements")

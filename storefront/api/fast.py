@@ -31,11 +31,25 @@ def _timestamp(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat(timespec="seconds")
 
 
+def variant_dict(variant, image_url: str | None) -> dict:
+    """What ``VariantSchema().dump(variant)`` gives."""
+    return {
+        "id": variant.id,
+        "sku": variant.sku,
+        "options": variant.options,
+        "price": format_money(variant.unit_price),
+        "stock_quantity": variant.stock_quantity,
+        "in_stock": variant.in_stock,
+        "is_active": variant.is_active,
+        "image_url": image_url,
+    }
+
+
 def product_dict(product) -> dict:
     """What ``ProductSchema().dump(product)`` gives."""
     image_url, thumbnail_url = image_urls(product, public=True)
     category = product.category
-    price = product.price
+    price = product.min_price
     return {
         "id": product.id,
         "name": product.name,
@@ -51,6 +65,8 @@ def product_dict(product) -> dict:
         "is_active": product.is_active,
         "created_at": _timestamp(product.created_at),
         "updated_at": _timestamp(product.updated_at),
+        "options": [{"name": o.name, "values": list(o.values)} for o in product.options],
+        "variants": [variant_dict(v, image_url) for v in product.variants],
     }
 
 

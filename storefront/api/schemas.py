@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from ..media import image_urls, media_url
-from ..models import DISCOUNT_KINDS, ORDER_STATUSES, ROLES
+from ..models import DISCOUNT_KINDS, MOVEMENT_REASONS, ORDER_STATUSES, ROLES
 from ..requests import JsonNumber, unstorable_text
 from ..services.addresses import COUNTRIES, DEFAULT_COUNTRY
 from ..services.addresses import LIMITS as ADDRESS_LIMITS
@@ -491,13 +491,48 @@ IMAGE_URL = {
 }
 
 
+class ProductOptionSchema(OutputSchema):
+    name = fields.String(metadata={"example": "Size"})
+    values = fields.List(fields.String(), metadata={"example": ["S", "M", "L"]})
+
+
+def _variant_image_url(variant):
+    return _image_urls(variant.product)[0]
+
+
+class VariantSchema(OutputSchema):
+    id = fields.Integer(metadata={"example": 97})
+    sku = fields.String(metadata={"example": "P42-M-BLUE"})
+    options = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        metadata={
+            "example": {"Size": "M", "Colour": "Blue"},
+            "description": "A value for each of the product's options; {} without options.",
+        },
+    )
+    price = money_out(
+        attribute="unit_price",
+        metadata={"description": "What it sells at: its own price, or the product's."},
+    )
+    stock_quantity = fields.Integer(metadata={"example": 3})
+    in_stock = fields.Boolean()
+    is_active = fields.Boolean(metadata={"description": "false: no longer sold."})
+    image_url = fields.Function(_variant_image_url, allow_none=True, metadata=IMAGE_URL)
+
+
 class ProductSchema(OutputSchema):
     id = fields.Integer(metadata={"example": 42})
     name = fields.String(metadata={"example": "Ceramic Mug Set"})
     slug = fields.String(metadata={"example": "ceramic-mug-set"})
     description = fields.String(metadata={"example": "Four stoneware mugs."})
-    price = money_out()
-    stock_quantity = fields.Integer(metadata={"example": 8})
+    price = money_out(
+        attribute="min_price",
+        metadata={"description": "The lowest price of its variants on sale."},
+    )
+    stock_quantity = fields.Integer(
+        metadata={"example": 8, "description": "The sum of its variants' stock."}
+    )
     in_stock = fields.Boolean()
     category = fields.Function(
         lambda p: p.category.name if p.category else None,
@@ -514,6 +549,11 @@ class ProductSchema(OutputSchema):
     is_active = fields.Boolean(metadata={"description": "false once archived."})
     created_at = timestamp()
     updated_at = timestamp()
+    options = fields.List(fields.Nested(ProductOptionSchema))
+    variants = fields.List(
+        fields.Nested(VariantSchema),
+        metadata={"description": "One per combination of option values; one without options."},
+    )
 
 
 def _media_url(path: str) -> str:
@@ -609,6 +649,37 @@ class ProductCreateSchema(InputSchema):
             "description": "The category (preferred to `category`); null: none.",
         },
     )
+    sku = Text(
+        validate=validate.Length(1, 64),
+        metadata={"example": "MUG-350", "description": "Its one variant's SKU; default P<id>."},
+    )
+
+
+class OptionInputSchema(InputSchema):
+    name = Text(required=True, validate=validate.Length(1, 50), metadata={"example": "Size"})
+    values = fields.List(
+        Text(validate=validate.Length(1, 50)),
+        required=True,
+        validate=validate.Length(1, 20),
+        metadata={"example": ["S", "M", "L"]},
+    )
+
+
+class OptionsInputSchema(InputSchema):
+    options = fields.List(
+        fields.Nested(OptionInputSchema), required=True, validate=validate.Length(max=3)
+    )
+
+
+class VariantUpdateSchema(InputSchema):
+    sku = Text(validate=validate.Length(1, 64), metadata={"example": "TEE-M-BLUE"})
+    price = money_in(allow_none=True, metadata={"description": "null: the product's price."})
+    stock_quantity = fields.Integer(
+        strict=True,
+        validate=validate.Range(0, MAX_STOCK),
+        metadata={"description": "A new figure writes an adjustment movement."},
+    )
+    is_active = StrictBoolean(metadata={"description": "false: no longer sold."})
 
 
 class ProductUpdateSchema(InputSchema):
@@ -618,7 +689,10 @@ class ProductUpdateSchema(InputSchema):
     stock_quantity = fields.Integer(
         strict=True,
         validate=validate.Range(0, MAX_STOCK),
-        metadata={"description": "A new figure writes an adjustment movement."},
+        metadata={
+            "description": "A new figure writes an adjustment movement; a product with "
+            "several variants sets stock per variant (422)."
+        },
     )
     category = Text(
         allow_none=True,
@@ -691,13 +765,17 @@ class StockAdjustmentSchema(InputSchema):
         validate=[validate.Length(1, 1000), validate.Regexp(r"\S", error="Say why.")],
         metadata={"example": "Two broken in the warehouse"},
     )
+    variant_id = ident(
+        metadata={"description": "The variant; may be left out for a product with one."}
+    )
 
 
 class StockMovementSchema(OutputSchema):
     id = fields.Integer()
     product_id = fields.Integer()
+    variant_id = fields.Integer()
     delta = fields.Integer(metadata={"example": -2})
-    reason = fields.String(metadata={"enum": ["initial", "order", "cancel", "adjustment"]})
+    reason = fields.String(metadata={"enum": list(MOVEMENT_REASONS)})
     order_id = fields.Integer(allow_none=True)
     stock_after = fields.Integer(metadata={"example": 6})
     note = fields.String()
@@ -720,9 +798,19 @@ class CartProductSchema(OutputSchema):
     )
 
 
+def _line_options(line) -> dict:
+    return line.variant.options
+
+
 class CartLineSchema(OutputSchema):
     id = fields.Integer(attribute="item_id")
     product_id = fields.Function(lambda line: line.product.id, metadata={"type": "integer"})
+    variant_id = fields.Function(lambda line: line.variant.id, metadata={"type": "integer"})
+    sku = fields.Function(lambda line: line.variant.sku, metadata={"type": "string"})
+    options = fields.Function(
+        _line_options,
+        metadata={"type": "object", "additionalProperties": {"type": "string"}},
+    )
     product = fields.Nested(CartProductSchema)
     quantity = fields.Integer()
     unit_price = money_out(metadata={"description": "The current price; checkout charges it."})
@@ -739,10 +827,23 @@ class CartSchema(OutputSchema):
 
 
 class CartAddSchema(InputSchema):
-    product_id = ident(required=True, metadata={"example": 42})
+    variant_id = ident(metadata={"example": 97, "description": "The variant to add."})
+    product_id = ident(
+        metadata={
+            "example": 42,
+            "description": "Instead of variant_id, for a product with one variant "
+            "(with several: 422 `variant_required`).",
+        }
+    )
     quantity = fields.Integer(
         required=True, strict=True, validate=validate.Range(1, 1000), metadata={"example": 2}
     )
+
+    @validates_schema(skip_on_field_errors=False, pass_original=True)
+    def _one_of_the_ids(self, data, original, **kwargs):
+        sent = original if isinstance(original, dict) else {}
+        if sent.get("variant_id") is None and sent.get("product_id") is None:
+            raise ValidationError("Send a variant_id (or a product_id).", "variant_id")
 
 
 class CartQuantitySchema(InputSchema):
@@ -928,6 +1029,14 @@ DiscountCodeUpdateSchema = InputSchema.from_dict(
 class OrderItemSchema(OutputSchema):
     id = fields.Integer()
     product_id = fields.Integer()
+    variant_id = fields.Integer()
+    sku = fields.String(metadata={"description": "As it was when ordered."})
+    options = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        attribute="variant_options",
+        metadata={"description": "The variant's option values as ordered; {} without options."},
+    )
     product_name = fields.String()
     quantity = fields.Integer()
     price_at_time = money_out()

@@ -4,7 +4,14 @@ from .address import Address
 from .alerts import StockAlert
 from .base import Base, utcnow
 from .cart import Cart, CartItem
-from .catalog import CatalogVersion, Category, Product
+from .catalog import (
+    OPTION_KEY_SEPARATOR,
+    CatalogVersion,
+    Category,
+    Product,
+    ProductOption,
+    ProductVariant,
+)
 from .discount import DISCOUNT_KINDS, DiscountCode
 from .gallery import MAX_ALT, ProductImage
 from .inventory import MOVEMENT_REASONS, StockMovement
@@ -34,6 +41,9 @@ __all__ = [
     "OutboxMessage",
     "Product",
     "ProductImage",
+    "ProductOption",
+    "ProductVariant",
+    "OPTION_KEY_SEPARATOR",
     "ROLES",
     "RefreshToken",
     "ShippingMethod",

@@ -3,6 +3,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
     CheckConstraint,
@@ -12,6 +13,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -50,8 +52,10 @@ class Product(TimestampMixin, Base):
     __tablename__ = "products"
     __table_args__ = (
         CheckConstraint("price >= 0", name="price_not_negative"),
+        CheckConstraint("min_price >= 0", name="min_price_not_negative"),
         CheckConstraint("stock_quantity >= 0", name="stock_not_negative"),
         Index("ix_products_active_created", "is_active", "created_at"),
+        Index("ix_products_active_min_price", "is_active", "min_price"),
         # PostgreSQL only (migration 0005): substring search answered by pg_trgm.
         Index(
             "ix_products_name_trgm",
@@ -70,20 +74,114 @@ class Product(TimestampMixin, Base):
     name: Mapped[str] = mapped_column(String(200))
     slug: Mapped[str] = mapped_column(String(220))
     description: Mapped[str] = mapped_column(Text, default="")
+    # The product's own price: what a variant without a price of its own sells at.
     price: Mapped[Decimal] = mapped_column(Money)
+    # Maintained by storefront/services/variants.py in the transaction of any change:
+    # the lowest price of its active variants (what the catalog shows, filters and
+    # sorts by) and the sum of its variants' stock (check-stock audits both).
+    min_price: Mapped[Decimal] = mapped_column(Money)
     stock_quantity: Mapped[int] = mapped_column(Integer, default=0)
     category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"), index=True)
     image_path: Mapped[str | None] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     category: Mapped[Category | None] = relationship(back_populates="products")
+    options: Mapped[list[ProductOption]] = relationship(
+        back_populates="product", order_by="ProductOption.position", cascade="all, delete-orphan"
+    )
+    variants: Mapped[list[ProductVariant]] = relationship(
+        back_populates="product",
+        order_by="(ProductVariant.position, ProductVariant.id)",
+        cascade="all, delete-orphan",
+    )
 
     @property
     def in_stock(self) -> bool:
         return self.stock_quantity > 0
 
+    @property
+    def has_options(self) -> bool:
+        return bool(self.options)
+
     def __repr__(self) -> str:
         return f"<Product {self.id} {self.name!r} stock={self.stock_quantity}>"
+
+
+class ProductOption(Base):
+    """An axis a product varies along (Size), with its values in the shop's order."""
+
+    __tablename__ = "product_options"
+    __table_args__ = (UniqueConstraint("product_id", "name", name="uq_product_options_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    name: Mapped[str] = mapped_column(String(50))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    values: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    product: Mapped[Product] = relationship(back_populates="options")
+
+
+# Joins a variant's option values into its key: unique per product, so no two
+# variants are the same combination (the database refuses it).
+OPTION_KEY_SEPARATOR = "\x1f"
+
+
+class ProductVariant(TimestampMixin, Base):
+    """What is sold and stocked: one combination of a product's option values.
+
+    A product without options has exactly one variant (``option_values == []``).
+    Stock lives here (``stock_quantity`` equals the sum of its ledger rows); the
+    product's ``stock_quantity`` is the sum over its variants.
+    """
+
+    __tablename__ = "product_variants"
+    __table_args__ = (
+        CheckConstraint("stock_quantity >= 0", name="stock_not_negative"),
+        CheckConstraint("price IS NULL OR price >= 0", name="price_not_negative"),
+        UniqueConstraint("product_id", "option_key", name="uq_product_variants_combination"),
+    )
+
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    sku: Mapped[str] = mapped_column(String(64), unique=True)
+    # None: the product's price.
+    price: Mapped[Decimal | None] = mapped_column(Money)
+    stock_quantity: Mapped[int] = mapped_column(Integer, default=0)
+    # The value of each of the product's options, in the options' order.
+    option_values: Mapped[list[str]] = mapped_column(JSON, default=list)
+    option_key: Mapped[str] = mapped_column(String(600), default="")
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    product: Mapped[Product] = relationship(back_populates="variants")
+
+    @property
+    def unit_price(self) -> Decimal:
+        return self.product.price if self.price is None else self.price
+
+    @property
+    def in_stock(self) -> bool:
+        return self.is_active and self.stock_quantity > 0
+
+    @property
+    def options(self) -> dict[str, str]:
+        """``{option name: value}`` in the product's option order."""
+        names = [option.name for option in self.product.options]
+        return dict(zip(names, self.option_values, strict=False))
+
+    @property
+    def label(self) -> str:
+        """ "M / Blue"; empty for a product without options."""
+        return " / ".join(self.option_values)
+
+    @property
+    def name(self) -> str:
+        """The product's name, with the variant's label when it has one."""
+        label = self.label
+        return f"{self.product.name} ({label})" if label else self.product.name
+
+    def __repr__(self) -> str:
+        return f"<ProductVariant {self.id} {self.sku} stock={self.stock_quantity}>"
 
 
 class CatalogVersion(Base):

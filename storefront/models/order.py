@@ -3,7 +3,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, TimestampMixin
@@ -104,13 +104,22 @@ class OrderItem(TimestampMixin, Base):
 
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
-    # Name and price as they were at purchase: later edits never change an order.
+    variant_id: Mapped[int] = mapped_column(ForeignKey("product_variants.id"), index=True)
+    # Name, SKU, options and price as they were at purchase: later edits never
+    # change an order. ``variant_options`` is ``{option name: value}``.
     product_name: Mapped[str] = mapped_column(String(200))
+    sku: Mapped[str] = mapped_column(String(64), default="")
+    variant_options: Mapped[dict] = mapped_column(JSON, default=dict)
     quantity: Mapped[int] = mapped_column(Integer)
     price_at_time: Mapped[Decimal] = mapped_column(Money)
     line_total: Mapped[Decimal] = mapped_column(Money)
 
     order: Mapped[Order] = relationship(back_populates="items")
+
+    @property
+    def variant_label(self) -> str:
+        """ "M / Blue" as sold; empty for a product without options."""
+        return " / ".join(str(v) for v in (self.variant_options or {}).values())
 
 
 class OrderStatusChange(TimestampMixin, Base):

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
-from ..models import Cart, CartItem, Product, User
+from ..models import Cart, CartItem, Product, ProductVariant, User
 from ._sql import is_storable_id
 from ._tx import transactional
 from .errors import NotAShopper, NotFound, OutOfStock, Shortage, ValidationError
@@ -25,11 +25,20 @@ MAX_LINE_QUANTITY = 1000
 
 @dataclass
 class CartLine:
-    product: Product
+    variant: ProductVariant
     quantity: int
     unit_price: Decimal  # the price now; checkout charges this
     price_at_time: Decimal  # the price when the line was added
     item_id: int | None = None  # None for a guest's line
+
+    @property
+    def product(self) -> Product:
+        return self.variant.product
+
+    @property
+    def name(self) -> str:
+        """The product's name with the variant's options ("Tee (M / Blue)")."""
+        return self.variant.name
 
     @property
     def line_total(self) -> Decimal:
@@ -41,7 +50,10 @@ class CartLine:
 
     @property
     def available(self) -> bool:
-        return self.product.is_active and self.product.stock_quantity >= self.quantity
+        variant = self.variant
+        return (
+            self.product.is_active and variant.is_active and variant.stock_quantity >= self.quantity
+        )
 
 
 @dataclass
@@ -66,7 +78,7 @@ class CartView:
 class CappedLine:
     """A guest line that could not be merged in full: stock was short."""
 
-    product_id: int
+    variant_id: int
     product_name: str
     wanted: int
     kept: int
@@ -80,17 +92,44 @@ def _check_quantity(quantity) -> int:
     return quantity
 
 
-def _buyable(product_id: int) -> Product:
-    # A form's product id is any number a visitor types: one no row can have is unknown.
+def _buyable(variant_id: int) -> ProductVariant:
+    # A form's id is any number a visitor types: one no row can have is unknown.
+    variant = db.session.get(ProductVariant, variant_id) if is_storable_id(variant_id) else None
+    if variant is None or not variant.is_active or not variant.product.is_active:
+        raise NotFound("No such product.", field="variant_id")
+    return variant
+
+
+def resolve(
+    product_id: int | None = None,
+    variant_id: int | None = None,
+    options: Mapping[str, str] | None = None,
+) -> int:
+    """The variant id a request names: ``variant_id``, or a product and its
+    options, or a product that has only one variant (else ``VariantRequired``)."""
+    from . import variants
+
+    if variant_id is not None:
+        return variant_id
     product = db.session.get(Product, product_id) if is_storable_id(product_id) else None
     if product is None or not product.is_active:
         raise NotFound("No such product.", field="product_id")
-    return product
+    return variants.find_variant(product, values=options).id
 
 
-def _refuse_if_short(product: Product, quantity: int) -> None:
-    if quantity > product.stock_quantity:
-        raise OutOfStock([Shortage(product.id, product.name, quantity, product.stock_quantity)])
+def _refuse_if_short(variant: ProductVariant, quantity: int) -> None:
+    if quantity > variant.stock_quantity:
+        raise OutOfStock(
+            [
+                Shortage(
+                    variant.product_id,
+                    variant.name,
+                    quantity,
+                    variant.stock_quantity,
+                    variant_id=variant.id,
+                )
+            ]
+        )
 
 
 def _cart_for(user_id: int, *, create: bool) -> Cart | None:
@@ -113,11 +152,17 @@ def _cart_for(user_id: int, *, create: bool) -> Cart | None:
 
 
 def get_cart(user_id: int) -> CartView:
-    """A customer's cart with its products, in two queries whatever its size."""
+    """A customer's cart with its variants and products, in a bounded number of
+    queries whatever its size."""
     cart = db.session.scalar(
         select(Cart)
         .where(Cart.user_id == user_id)
-        .options(selectinload(Cart.items).joinedload(CartItem.product).joinedload(Product.category))
+        .options(
+            selectinload(Cart.items)
+            .joinedload(CartItem.variant)
+            .joinedload(ProductVariant.product)
+            .options(joinedload(Product.category), selectinload(Product.options))
+        )
     )
     if cart is None:
         return CartView(id=None)
@@ -125,9 +170,9 @@ def get_cart(user_id: int) -> CartView:
         id=cart.id,
         lines=[
             CartLine(
-                product=item.product,
+                variant=item.variant,
                 quantity=item.quantity,
-                unit_price=item.product.price,
+                unit_price=item.variant.unit_price,
                 price_at_time=item.price_at_time,
                 item_id=item.id,
             )
@@ -144,7 +189,7 @@ def _owned_item(user_id: int, item_id: int) -> CartItem:
         select(CartItem)
         .join(Cart)
         .where(CartItem.id == item_id, Cart.user_id == user_id)
-        .options(joinedload(CartItem.product))
+        .options(joinedload(CartItem.variant))
         .execution_options(populate_existing=True)
     )
     if item is None:  # someone else's line is as unknown as a missing one
@@ -164,23 +209,24 @@ def require_shopper(user_id: int) -> None:
 
 
 @transactional
-def _add(user_id: int, product_id: int, quantity: int) -> None:
+def _add(user_id: int, variant_id: int, quantity: int) -> None:
     require_shopper(user_id)
-    product = _buyable(product_id)
+    variant = _buyable(variant_id)
     cart = _cart_for(user_id, create=True)
     item = db.session.scalar(
-        select(CartItem).where(CartItem.cart_id == cart.id, CartItem.product_id == product_id)
+        select(CartItem).where(CartItem.cart_id == cart.id, CartItem.variant_id == variant.id)
     )
     new_quantity = quantity + (item.quantity if item else 0)
     _check_quantity(new_quantity)
-    _refuse_if_short(product, new_quantity)
+    _refuse_if_short(variant, new_quantity)
     if item is None:
         db.session.add(
             CartItem(
                 cart_id=cart.id,
-                product_id=product.id,
+                product_id=variant.product_id,
+                variant_id=variant.id,
                 quantity=quantity,
-                price_at_time=product.price,
+                price_at_time=variant.unit_price,
             )
         )
     else:
@@ -188,17 +234,17 @@ def _add(user_id: int, product_id: int, quantity: int) -> None:
     db.session.flush()
 
 
-def add_to_cart(user_id: int, product_id: int, quantity: int = 1) -> CartView:
-    """Add to the line of that product (or start one); more than the stock is refused."""
+def add_to_cart(user_id: int, variant_id: int, quantity: int = 1) -> CartView:
+    """Add to the line of that variant (or start one); more than the stock is refused."""
     _check_quantity(quantity)
-    _add(user_id, product_id, quantity)
+    _add(user_id, variant_id, quantity)
     return get_cart(user_id)
 
 
 @transactional
 def _set_quantity(user_id: int, item_id: int, quantity: int) -> None:
     item = _owned_item(user_id, item_id)
-    _refuse_if_short(item.product, quantity)
+    _refuse_if_short(item.variant, quantity)
     item.quantity = quantity
     db.session.flush()
 
@@ -227,38 +273,55 @@ def clear_cart(user_id: int) -> None:
         db.session.execute(delete(CartItem).where(CartItem.cart_id == cart.id))
 
 
+def _active_variants(ids) -> dict[int, ProductVariant]:
+    """Variants on sale (and their products), by id, in a bounded number of queries."""
+    return {
+        v.id: v
+        for v in db.session.scalars(
+            select(ProductVariant)
+            .join(ProductVariant.product)
+            .where(
+                ProductVariant.id.in_(ids),
+                ProductVariant.is_active.is_(True),
+                Product.is_active.is_(True),
+            )
+            .options(
+                joinedload(ProductVariant.product).options(
+                    joinedload(Product.category), selectinload(Product.options)
+                )
+            )
+        )
+    }
+
+
 @transactional
 def merge_guest_cart(user_id: int, lines: Mapping[int, int]) -> list[CappedLine]:
-    """Add a guest's lines to the account's cart, capping each at the stock.
+    """Add a guest's lines (``{variant_id: quantity}``) to the account's cart,
+    capping each at the stock.
 
-    Archived or unknown products are dropped. Returns the lines that were cut
+    Archived or unknown variants are dropped. Returns the lines that were cut
     short (or dropped for lack of stock) so the page can say so. An admin
     account has no cart: nothing is merged into it.
     """
     capped: list[CappedLine] = []
     if not lines or not is_shopper(user_id):
         return capped
-    wanted = {int(pid): int(qty) for pid, qty in lines.items() if int(qty) > 0}
-    products = {
-        p.id: p
-        for p in db.session.scalars(
-            select(Product).where(Product.id.in_(wanted), Product.is_active.is_(True))
-        )
-    }
+    wanted = {int(vid): int(qty) for vid, qty in lines.items() if int(qty) > 0}
+    variants = _active_variants(wanted)
     cart = _cart_for(user_id, create=True)
     existing = {
-        item.product_id: item
+        item.variant_id: item
         for item in db.session.scalars(select(CartItem).where(CartItem.cart_id == cart.id))
     }
-    for product_id, quantity in sorted(wanted.items()):
-        product = products.get(product_id)
-        if product is None:
+    for variant_id, quantity in sorted(wanted.items()):
+        variant = variants.get(variant_id)
+        if variant is None:
             continue
-        item = existing.get(product_id)
+        item = existing.get(variant_id)
         total = quantity + (item.quantity if item else 0)
-        kept = min(total, product.stock_quantity, MAX_LINE_QUANTITY)
+        kept = min(total, variant.stock_quantity, MAX_LINE_QUANTITY)
         if kept < total:
-            capped.append(CappedLine(product.id, product.name, total, kept))
+            capped.append(CappedLine(variant.id, variant.name, total, kept))
         if kept <= 0:
             if item is not None:
                 db.session.delete(item)
@@ -267,9 +330,10 @@ def merge_guest_cart(user_id: int, lines: Mapping[int, int]) -> list[CappedLine]
             db.session.add(
                 CartItem(
                     cart_id=cart.id,
-                    product_id=product_id,
+                    product_id=variant.product_id,
+                    variant_id=variant_id,
                     quantity=kept,
-                    price_at_time=product.price,
+                    price_at_time=variant.unit_price,
                 )
             )
         else:
@@ -279,46 +343,46 @@ def merge_guest_cart(user_id: int, lines: Mapping[int, int]) -> list[CappedLine]
 
 
 def guest_cart_view(lines: Mapping[int, int]) -> CartView:
-    """A guest's session lines as a cart; unknown or archived products are left out."""
-    wanted = {int(pid): int(qty) for pid, qty in (lines or {}).items() if int(qty) > 0}
+    """A guest's session lines (``{variant_id: quantity}``) as a cart; unknown or
+    archived variants are left out."""
+    wanted = {int(vid): int(qty) for vid, qty in (lines or {}).items() if int(qty) > 0}
     if not wanted:
         return CartView(id=None)
-    products = {
-        p.id: p
-        for p in db.session.scalars(
-            select(Product)
-            .where(Product.id.in_(wanted), Product.is_active.is_(True))
-            .options(joinedload(Product.category))
-        )
-    }
+    variants = _active_variants(wanted)
     return CartView(
         id=None,
         lines=[
-            CartLine(product=p, quantity=wanted[pid], unit_price=p.price, price_at_time=p.price)
-            for pid, p in sorted(products.items())
+            CartLine(
+                variant=v,
+                quantity=wanted[vid],
+                unit_price=v.unit_price,
+                price_at_time=v.unit_price,
+                item_id=vid,
+            )
+            for vid, v in sorted(variants.items())
         ],
     )
 
 
-def add_to_guest_cart(lines: Mapping[int, int], product_id: int, quantity: int = 1) -> dict:
-    """The guest's lines with ``quantity`` more of a product; same refusals as a customer's."""
+def add_to_guest_cart(lines: Mapping[int, int], variant_id: int, quantity: int = 1) -> dict:
+    """The guest's lines with ``quantity`` more of a variant; same refusals as a customer's."""
     _check_quantity(quantity)
-    product = _buyable(product_id)
+    variant = _buyable(variant_id)
     new_lines = {int(k): int(v) for k, v in (lines or {}).items()}
-    new_quantity = new_lines.get(product_id, 0) + quantity
+    new_quantity = new_lines.get(variant.id, 0) + quantity
     _check_quantity(new_quantity)
-    _refuse_if_short(product, new_quantity)
-    new_lines[product_id] = new_quantity
+    _refuse_if_short(variant, new_quantity)
+    new_lines[variant.id] = new_quantity
     return new_lines
 
 
-def set_guest_cart_quantity(lines: Mapping[int, int], product_id: int, quantity: int) -> dict:
+def set_guest_cart_quantity(lines: Mapping[int, int], variant_id: int, quantity: int) -> dict:
     _check_quantity(quantity)
     new_lines = {int(k): int(v) for k, v in (lines or {}).items()}
-    if product_id not in new_lines:
+    if variant_id not in new_lines:
         raise NotFound("No such item in your cart.")
-    _refuse_if_short(_buyable(product_id), quantity)
-    new_lines[product_id] = quantity
+    _refuse_if_short(_buyable(variant_id), quantity)
+    new_lines[variant_id] = quantity
     return new_lines
 
 

@@ -9,15 +9,16 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import case, delete, exists, func, or_, select
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from ..extensions import db
-from ..models import CartItem, Category, OrderItem, Product, StockMovement
+from ..models import CartItem, Category, OrderItem, Product, ProductVariant, StockMovement
 from . import categories
+from . import variants as variant_service
 from ._sql import LIKE_ESCAPE, contains_pattern, is_storable_id
 from ._tx import transactional
 from .errors import NotFound, ValidationError
-from .inventory import MAX_STOCK, lock_products, record_movement
+from .inventory import MAX_STOCK, lock_product_variants, lock_products, record_movement
 from .money import parse_money
 from .pagination import Page, check_paging, paginate
 
@@ -69,7 +70,15 @@ def search_products(
     categories (a category page, which has resolved its slug already).
     """
     # One join: the category both filters (search) and fills product.category.
-    stmt = select(Product).outerjoin(Product.category).options(contains_eager(Product.category))
+    stmt = (
+        select(Product)
+        .outerjoin(Product.category)
+        .options(
+            contains_eager(Product.category),
+            selectinload(Product.options),
+            selectinload(Product.variants),
+        )
+    )
     if not include_inactive:
         stmt = stmt.where(Product.is_active.is_(True))
     elif active is not None:
@@ -95,6 +104,14 @@ def search_products(
         )
         if named_ids:
             matches.append(Product.category_id.in_(named_ids))
+        # A word that is a variant's SKU (exactly, in any case) finds its product.
+        sku_product_ids = list(
+            db.session.scalars(
+                select(ProductVariant.product_id).where(ProductVariant.sku == term.upper())
+            )
+        )
+        if sku_product_ids:
+            matches.append(Product.id.in_(sku_product_ids))
         stmt = stmt.where(or_(*matches))
     if category:
         scope = categories.category_scope(category, include_archived=include_inactive)
@@ -109,9 +126,9 @@ def search_products(
     if low is not None and high is not None and low > high:
         raise ValidationError("The lowest price is above the highest.", field="min_price")
     if low is not None:
-        stmt = stmt.where(Product.price >= low)
+        stmt = stmt.where(Product.min_price >= low)
     if high is not None:
-        stmt = stmt.where(Product.price <= high)
+        stmt = stmt.where(Product.min_price <= high)
     if in_stock:
         stmt = stmt.where(Product.stock_quantity > 0)
     if low_stock_below is not None:
@@ -132,9 +149,9 @@ def search_products(
         )
         stmt = stmt.order_by(rank, Product.created_at.desc(), Product.id.desc())
     elif sort == "price_asc":
-        stmt = stmt.order_by(Product.price.asc(), Product.id.asc())
+        stmt = stmt.order_by(Product.min_price.asc(), Product.id.asc())
     elif sort == "price_desc":
-        stmt = stmt.order_by(Product.price.desc(), Product.id.desc())
+        stmt = stmt.order_by(Product.min_price.desc(), Product.id.desc())
     elif sort == "name":
         stmt = stmt.order_by(func.lower(Product.name).asc(), Product.id.asc())
     else:
@@ -146,7 +163,13 @@ def get_product(product_id: int, *, include_inactive: bool = False) -> Product:
     if not is_storable_id(product_id):
         raise NotFound("No such product.")
     product = db.session.scalar(
-        select(Product).options(joinedload(Product.category)).where(Product.id == product_id)
+        select(Product)
+        .options(
+            joinedload(Product.category),
+            selectinload(Product.options),
+            selectinload(Product.variants),
+        )
+        .where(Product.id == product_id)
     )
     if product is None or (not product.is_active and not include_inactive):
         raise NotFound("No such product.")
@@ -207,8 +230,10 @@ def create_product(
     is_active: bool = True,
     actor_id: int | None = None,
     category_id: int | None = None,
+    sku: str | None = None,
 ) -> Product:
-    """A new product; its opening stock is the ledger's ``initial`` movement.
+    """A new product with its one variant (``sku``, or ``P<id>``); its opening stock
+    is the ledger's ``initial`` movement.
 
     Its category is chosen by ``category_id``, or named by ``category`` (any
     case): an existing category that is not archived, never created here.
@@ -230,25 +255,33 @@ def create_product(
         slug=slugify(fields["name"]),
         description=fields["description"],
         price=fields["price"],
+        min_price=fields["price"],
         stock_quantity=0,
         is_active=fields["is_active"],
         category=_chosen_category(fields),
     )
     db.session.add(product)
     db.session.flush()
+    variant = variant_service.create_default_variant(product, sku)
     if fields["stock_quantity"]:
-        record_movement(product, fields["stock_quantity"], "initial", actor_id=actor_id)
+        record_movement(variant, fields["stock_quantity"], "initial", actor_id=actor_id)
     db.session.flush()
     return product
 
 
 @transactional
 def update_product(product_id: int, actor_id: int | None = None, **fields) -> Product:
-    """Change any of a product's fields; a new stock figure is an ``adjustment``."""
+    """Change any of a product's fields; a new stock figure is an ``adjustment``
+    (only for a product with one variant: others set stock per variant)."""
     clean = _clean_fields(fields)
-    product = lock_products([product_id]).get(product_id)
+    product, variants = lock_product_variants(product_id)
     if product is None:
         raise NotFound("No such product.")
+    if "stock_quantity" in clean and len(variants) != 1:
+        raise ValidationError(
+            "This product has several variants: set the stock of each variant.",
+            field="stock_quantity",
+        )
     if "name" in clean:
         product.name = clean["name"]
         product.slug = slugify(clean["name"])
@@ -261,8 +294,10 @@ def update_product(product_id: int, actor_id: int | None = None, **fields) -> Pr
         delta = clean["stock_quantity"] - product.stock_quantity
         if delta:
             record_movement(
-                product, delta, "adjustment", actor_id=actor_id, note="Set by product update"
+                variants[0], delta, "adjustment", actor_id=actor_id, note="Set by product update"
             )
+    if "price" in clean:
+        variant_service.refresh_price(product, variants)
     db.session.flush()
     return product
 
@@ -281,7 +316,7 @@ def delete_product(product_id: int) -> str:
 
     Returns ``"deleted"`` or ``"archived"``.
     """
-    product = lock_products([product_id]).get(product_id)
+    product, variants = lock_product_variants(product_id)
     if product is None:
         raise NotFound("No such product.")
     ordered = db.session.scalar(select(exists().where(OrderItem.product_id == product_id)))
@@ -291,6 +326,9 @@ def delete_product(product_id: int) -> str:
         return "archived"
     db.session.execute(delete(CartItem).where(CartItem.product_id == product_id))
     db.session.execute(delete(StockMovement).where(StockMovement.product_id == product_id))
+    for variant in variants:
+        db.session.delete(variant)
+    db.session.flush()
     db.session.delete(product)
     db.session.flush()
     return "deleted"

@@ -28,10 +28,10 @@ from itertools import chain
 from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from ..models import CatalogVersion, Category, Product, ProductImage
+from ..models import CatalogVersion, Category, Product, ProductImage, ProductOption, ProductVariant
 
-TRACKED = (Product, Category, ProductImage)
-TRACKED_TABLES = frozenset({Product.__table__, Category.__table__, ProductImage.__table__})
+TRACKED = (Product, Category, ProductImage, ProductVariant, ProductOption)
+TRACKED_TABLES = frozenset(t.__table__ for t in TRACKED)
 _CHANGED = "storefront.catalog_changed"
 # Engines known to have the table (a database at an older revision has not).
 _HAS_TABLE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()

@@ -6,7 +6,7 @@ is one, so a form can show it next to that field and the API can list it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 class DomainError(Exception):
@@ -85,6 +85,7 @@ class Shortage:
     product_name: str
     requested: int
     available: int  # 0 for a product that is archived
+    variant_id: int | None = field(default=None, compare=False)
 
 
 class OutOfStock(Conflict):

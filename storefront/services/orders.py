@@ -40,7 +40,7 @@ from .errors import (
     TotalChanged,
     ValidationError,
 )
-from .inventory import lock_products, record_movement
+from .inventory import lock_variants, record_movement
 from .money import MAX_AMOUNT, parse_money, quantize
 from .pagination import Page, paginate
 from .pricing import ZERO
@@ -200,7 +200,7 @@ def place_order(
                 session.scalars(
                     select(CartItem)
                     .where(CartItem.cart_id == cart.id)
-                    .order_by(CartItem.product_id)
+                    .order_by(CartItem.variant_id)
                     .execution_options(populate_existing=True)
                 )
             )
@@ -219,28 +219,29 @@ def place_order(
         method = shipping.choose_method(
             shipping_method_id, checked_address.country if checked_address else None
         )
-        products = lock_products(item.product_id for item in items)
-        # A product deleted (never ordered, so really deleted) while we waited for
+        # Variants in ascending id order, then their products (inventory.lock_variants).
+        variants = lock_variants(item.variant_id for item in items)
+        # A variant deleted (never ordered, so really deleted) while we waited for
         # its lock is gone from the result: refuse cleanly rather than fail.
         vanished = [
             (i.product_id, "a product no longer sold")
             for i in items
-            if i.product_id not in products
+            if i.variant_id not in variants
         ]
         if vanished:
             raise ProductUnavailable(vanished)
 
         unavailable = [
-            (item.product_id, products[item.product_id].name)
+            (item.product_id, v.name)
             for item in items
-            if not products[item.product_id].is_active
+            if not (v := variants[item.variant_id]).is_active or not v.product.is_active
         ]
         if unavailable:
             raise ProductUnavailable(unavailable)
         shortages = [
-            Shortage(p.id, p.name, item.quantity, p.stock_quantity)
+            Shortage(v.product_id, v.name, item.quantity, v.stock_quantity, variant_id=v.id)
             for item in items
-            if item.quantity > (p := products[item.product_id]).stock_quantity
+            if item.quantity > (v := variants[item.variant_id]).stock_quantity
         ]
         if shortages:
             raise OutOfStock(shortages)
@@ -250,7 +251,7 @@ def place_order(
             else None
         )
         quote = pricing.quote(
-            ((products[i.product_id].price, i.quantity) for i in items),
+            ((variants[i.variant_id].unit_price, i.quantity) for i in items),
             method,
             (lambda subtotal: discounts.check_code(code, user_id, subtotal)) if code else ZERO,
         )
@@ -285,19 +286,22 @@ def place_order(
         session.add(order)
         session.flush()
         for item in items:
-            product = products[item.product_id]
-            line_total = pricing.line_total(product.price, item.quantity)
+            variant = variants[item.variant_id]
+            price = variant.unit_price
             session.add(
                 OrderItem(
                     order_id=order.id,
-                    product_id=product.id,
-                    product_name=product.name,
+                    product_id=variant.product_id,
+                    variant_id=variant.id,
+                    product_name=variant.product.name,
+                    sku=variant.sku,
+                    variant_options=variant.options,
                     quantity=item.quantity,
-                    price_at_time=product.price,
-                    line_total=line_total,
+                    price_at_time=price,
+                    line_total=pricing.line_total(price, item.quantity),
                 )
             )
-            record_movement(product, -item.quantity, "order", order_id=order.id, actor_id=user_id)
+            record_movement(variant, -item.quantity, "order", order_id=order.id, actor_id=user_id)
         session.add(
             OrderStatusChange(
                 order_id=order.id, from_status=None, to_status="pending", changed_by_id=user_id
@@ -460,10 +464,10 @@ def _cancel_locked(order: Order, actor_id: int | None) -> None:
     if order.status not in CANCELLABLE:
         raise InvalidTransition(f"An order that is {order.status} can no longer be cancelled.")
     items = list(db.session.scalars(select(OrderItem).where(OrderItem.order_id == order.id)))
-    products = lock_products(item.product_id for item in items)
-    for item in sorted(items, key=lambda i: i.product_id):
+    variants = lock_variants(item.variant_id for item in items)
+    for item in sorted(items, key=lambda i: i.variant_id):
         record_movement(
-            products[item.product_id], item.quantity, "cancel", order_id=order.id, actor_id=actor_id
+            variants[item.variant_id], item.quantity, "cancel", order_id=order.id, actor_id=actor_id
         )
     # Incremented in SQL, not read and written back: two cancellations of the
     # same customer's orders at once must both count.

@@ -3,8 +3,8 @@
 Every POST here is checked for its CSRF token by CSRFProtect (extensions.py)
 before the view runs.
 
-A line is addressed by its cart item id for a customer and by its product id
-for a guest (a guest's cart has no rows); templates use ``line_key(line)``.
+A line is addressed by its cart item id for a customer and by its variant id
+for a guest (a guest's cart has no rows): ``CartLine.item_id`` is either.
 """
 
 from __future__ import annotations
@@ -69,12 +69,16 @@ def add():
         return render_product_with_errors(product_id, form, None, 422)
     quantity = form.quantity.data
     try:
+        variant_id = cart_service.resolve(product_id, options=_chosen_options(product_id))
         if current_user.is_authenticated:
-            cart_service.add_to_cart(current_user.id, product_id, quantity)
+            view = cart_service.add_to_cart(current_user.id, variant_id, quantity)
         else:
-            lines = cart_service.add_to_guest_cart(guest_cart.lines(), product_id, quantity)
+            lines = cart_service.add_to_guest_cart(guest_cart.lines(), variant_id, quantity)
             guest_cart.save(lines)
-    except NotFound:
+            view = cart_service.guest_cart_view(lines)
+    except NotFound as exc:
+        if exc.field == "options":  # a combination the product is not sold in
+            return render_product_with_errors(product_id, form, exc, 422)
         abort(404)
     except OutOfStock as exc:
         return render_product_with_errors(product_id, form, _add_shortage(exc, quantity), 409)
@@ -83,16 +87,24 @@ def add():
         return redirect(safe_next(form.next.data) or url_for("shop.home"), code=303)
     except (ValidationError, guest_cart.TooManyLines) as exc:
         return render_product_with_errors(product_id, form, exc, 422)
-    name = catalog_service.get_product(product_id).name
+    name = next(line.name for line in view.lines if line.variant.id == variant_id)
     flash(f"Added {quantity} × {name} to your cart.", "added")  # flashes.html: cart, checkout
     return redirect(safe_next(form.next.data) or url_for("cart.view"), code=303)
+
+
+def _chosen_options(product_id: int) -> dict[str, str]:
+    """The value picked for each of the product's options (radio groups ``option-<n>``)."""
+    product = catalog_service.get_product(product_id)
+    return {
+        option.name: request.form.get(f"option-{n}", "") for n, option in enumerate(product.options)
+    }
 
 
 def _add_shortage(exc: OutOfStock, quantity: int) -> ValidationError:
     shortage = exc.shortages[0]
     in_cart = shortage.requested - quantity
     if shortage.available <= 0:
-        message = "Sorry, this product has just sold out."
+        message = f"Sorry, {shortage.product_name} has just sold out."
     elif in_cart > 0:
         message = f"Only {shortage.available} left, and you already have {in_cart} in your cart."
     else:

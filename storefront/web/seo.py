@@ -53,7 +53,7 @@ def product_structured_data(product, image_url: str | None) -> dict:
         "offers": {
             "@type": "Offer",
             "url": url,
-            "price": f"{product.price:.2f}",
+            "price": f"{product.min_price:.2f}",
             "priceCurrency": current_app.config["CURRENCY"],
             "availability": "https://schema.org/" + ("InStock" if in_stock else "OutOfStock"),
         },

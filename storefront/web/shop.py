@@ -8,6 +8,7 @@ from flask import (
     Blueprint,
     Flask,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -24,6 +25,7 @@ from ..services import catalog as catalog_service
 from ..services import categories as categories_service
 from ..services import inventory as inventory_service
 from ..services import stock_alerts
+from ..services import variants as variant_service
 from ..services.errors import NotFound, ValidationError
 from ..services.money import display_money
 from . import guest_cart
@@ -256,6 +258,54 @@ def stock_state(product) -> StockState:
     return StockState("in", "In stock")
 
 
+def price_label(product) -> str:
+    """The product's price as a card shows it: "From ৳ 12.00" when its variants differ."""
+    low, high = variant_service.price_range(product)
+    amount = display_money(low, current_app.config["CURRENCY"])
+    return f"From {amount}" if high != low else amount
+
+
+@dataclass(frozen=True)
+class VariantChoice:
+    """What the product page's picker needs: each option's values, the value
+    chosen for each (the form's, else the first variant in stock's), and every
+    variant on sale with its price and availability (for the table and the script)."""
+
+    options: list
+    chosen: dict
+    variants: list
+
+
+def variant_picker(product) -> VariantChoice | None:
+    if not product.options:
+        return None
+    on_sale = [v for v in product.variants if v.is_active]
+    if request.method == "POST":
+        chosen = {
+            o.name: request.form.get(f"option-{n}", "") for n, o in enumerate(product.options)
+        }
+    else:
+        first = next((v for v in on_sale if v.stock_quantity > 0), on_sale[0] if on_sale else None)
+        chosen = first.options if first else {}
+    currency = current_app.config["CURRENCY"]
+    return VariantChoice(
+        options=list(product.options),
+        chosen=chosen,
+        variants=[
+            {
+                "id": v.id,
+                "values": list(v.option_values),
+                "label": v.label,
+                "sku": v.sku,
+                "price": display_money(v.unit_price, currency),
+                "stock": stock_state(v).label,
+                "level": stock_state(v).level,
+            }
+            for v in on_sale
+        ],
+    )
+
+
 def header_cart_count() -> int:
     """Items in the visitor's cart: one query for a customer, none for a guest."""
     if current_user.is_authenticated:
@@ -274,5 +324,7 @@ def register_template_helpers(app: Flask) -> None:
         product_url=product_url,
         product_images=product_images,
         stock_state=stock_state,
+        price_label=price_label,
+        variant_picker=variant_picker,
         header_cart_count=header_cart_count,
     )

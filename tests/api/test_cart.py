@@ -28,8 +28,8 @@ def test_add_twice_adds_to_the_same_line_and_shows_prices(client, as_customer, m
     assert body["item_count"] == 5 and body["total"] == "12.50"
     (line,) = body["items"]
     assert set(line) == {
-        "id", "product_id", "product", "quantity", "unit_price", "line_total",
-        "price_at_time", "price_changed",
+        "id", "product_id", "variant_id", "sku", "options", "product", "quantity",
+        "unit_price", "line_total", "price_at_time", "price_changed",
     }  # fmt: skip
     assert set(line["product"]) == {
         "id", "name", "price", "stock_quantity", "image_url", "thumbnail_url"
@@ -64,7 +64,7 @@ def test_add_refuses_bad_quantities(client, as_customer, make_product):
     assert error_fields(add(client, as_customer, product.id, "2")) == {"quantity"}
     assert error_fields(add(client, as_customer, 0, 1)) == {"product_id"}
     assert error_fields(client.post("/api/cart/items", json={}, headers=as_customer)) == {
-        "product_id", "quantity"
+        "variant_id", "quantity"
     }  # fmt: skip
 
 

@@ -12,6 +12,7 @@ from tests.api.conftest import assert_problem, error_fields
 PRODUCT_KEYS = {
     "id", "name", "slug", "description", "price", "stock_quantity", "in_stock", "category",
     "category_id", "image_url", "thumbnail_url", "is_active", "created_at", "updated_at",
+    "options", "variants",
 }  # fmt: skip
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$")
 
@@ -119,7 +120,8 @@ def test_admin_creates_a_product_with_its_initial_movement(client, as_admin):
         ("initial", 4, 4)
     ]
     assert set(moves["items"][0]) == {
-        "id", "product_id", "delta", "reason", "order_id", "stock_after", "note", "created_at"
+        "id", "product_id", "variant_id", "delta", "reason", "order_id", "stock_after", "note",
+        "created_at",
     }  # fmt: skip
 
 

@@ -61,6 +61,8 @@ ENDPOINTS = [
     ("DELETE", "/api/products/{id}/images/{image_id}", "admin"),
     ("POST", "/api/products/{id}/stock", "admin"),
     ("GET", "/api/products/{id}/stock-movements", "admin"),
+    ("PUT", "/api/products/{id}/options", "admin"),
+    ("PATCH", "/api/products/{id}/variants/{variant_id}", "admin"),
     ("GET", "/api/cart", "customer"),
     ("POST", "/api/cart/items", "customer"),
     ("PUT", "/api/cart/items/{item_id}", "customer"),

@@ -81,4 +81,15 @@ def url_with(**changes) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
-from . import categories, dashboard, discounts, gallery, mail, orders, products, shipping, users  # noqa: E402, F401  (routes on bp)
+from . import (  # noqa: E402, F401  (routes on bp)
+    categories,
+    dashboard,
+    discounts,
+    gallery,
+    mail,
+    orders,
+    products,
+    shipping,
+    users,
+    variants,
+)

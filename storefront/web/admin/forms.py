@@ -113,6 +113,8 @@ class ImageForm(FlaskForm):
 
 
 class StockAdjustmentForm(FlaskForm):
+    # Its choices are the product's variants (shown only when it has several).
+    variant_id = SelectField("Variant", coerce=int, validate_choice=True)
     delta = IntegerField(
         "Change",
         validators=[InputRequired("Enter a whole number such as 5 or -2.")],

@@ -211,10 +211,20 @@ def restore_product(product_id: int):
 def product_stock(product_id: int):
     product = product_or_404(product_id)
     form = StockAdjustmentForm()
+    form.variant_id.choices = [
+        (v.id, f"{v.label or product.name} ({v.sku}): {v.stock_quantity} in stock")
+        for v in product.variants
+    ]
+    if len(product.variants) == 1:
+        form.variant_id.data = product.variants[0].id
     if form.validate_on_submit():
         try:
             product = inventory.adjust_stock(
-                product_id, form.delta.data, form.note.data, actor_id=current_user.id
+                product_id,
+                form.delta.data,
+                form.note.data,
+                actor_id=current_user.id,
+                variant_id=form.variant_id.data,
             )
         except NotFound:
             abort(404)
@@ -233,6 +243,7 @@ def product_stock(product_id: int):
             form=form,
             ledger=ledger,
             actors=actors,
+            variant_labels={v.id: v.label or v.sku for v in product.variants},
             section="products",
         ),
         422 if form.is_submitted() else 200,
