@@ -142,8 +142,12 @@ def field_errors(messages: dict) -> list[dict]:
     return out
 
 
-def validation_problem(errors: list[dict], detail: str = "The request has invalid values."):
-    return problem(422, detail, code="validation_failed", errors=errors)
+def validation_problem(
+    errors: list[dict],
+    detail: str = "The request has invalid values.",
+    code: str = "validation_failed",
+):
+    return problem(422, detail, code=code, errors=errors)
 
 
 # --- the handlers -----------------------------------------------------------------
@@ -194,7 +198,11 @@ def problem_from_domain_error(exc: domain.DomainError):
         return problem(401, exc.message, code="invalid_credentials")
     if isinstance(exc, domain.ValidationError):
         errors = [{"field": f, "message": m} for f, m in exc.errors.items()]
-        return validation_problem(errors or [{"field": "body", "message": exc.message}])
+        # A refusal with a code of its own (variant_required) keeps it.
+        return validation_problem(
+            errors or [{"field": "body", "message": exc.message}],
+            code=exc.code or "validation_failed",
+        )
     extra = {}
     if isinstance(exc, domain.OutOfStock):
         extra["shortages"] = [
