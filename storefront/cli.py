@@ -69,6 +69,8 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(check_orders_command)
     app.cli.add_command(demo_admin_command)
     app.cli.add_command(deliver_email_command)
+    app.cli.add_command(import_products_command)
+    app.cli.add_command(export_products_command)
 
 
 @click.command("create-admin")
@@ -293,3 +295,37 @@ def deliver_email_command(once: bool) -> None:
         pass
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+@click.command("import-products")
+@click.argument("file", type=click.File("rb"))
+@click.option("--dry-run", is_flag=True, help="Check every row; change nothing.")
+def import_products_command(file, dry_run: bool) -> None:
+    """Import a catalog CSV (the export's columns): checked whole, then applied in one
+    transaction, or not at all when a row is refused."""
+    from .services import catalog_csv
+
+    rows = max(sum(1 for _ in file) - 1, 0)
+    file.seek(0)
+    with click.progressbar(length=rows, label="Importing products") as bar:
+        try:
+            report = catalog_csv.import_products(file, dry_run=dry_run, progress=bar.update)
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from None
+    for row in report.refused:
+        click.echo(f"line {row.line} ({row.sku or row.name}): " + " ".join(row.reasons), err=True)
+    counts = ", ".join(f"{n} {action}" for action, n in report.summary.items())
+    if report.refused:
+        click.echo(f"Nothing imported: {counts}.", err=True)
+        sys.exit(1)
+    click.echo(("Imported: " if report.applied else "Checked (nothing changed): ") + counts + ".")
+
+
+@click.command("export-products")
+@click.argument("file", type=click.File("w", encoding="utf-8"), default="-")
+def export_products_command(file) -> None:
+    """Write the catalog as CSV (one row per variant) to FILE, or to standard output."""
+    from .services import catalog_csv
+
+    for chunk in catalog_csv.export_csv():
+        file.write(chunk)

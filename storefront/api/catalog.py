@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
-from flask import Response, url_for
+from flask import Response, stream_with_context, url_for
 
 from .. import ratelimit
-from ..services import catalog, categories, images, inventory, stock_alerts, variants
+from ..services import catalog, catalog_csv, categories, images, inventory, stock_alerts, variants
 from ..services.errors import NotFound
 from ..services.images import InvalidImage
 from . import ApiBlueprint
 from .catalog_cache import cached_json
+from .errors import problem
 from .fast import product_detail_dict, product_page_dict
 from .schemas import (
     CategoryCreateSchema,
     CategoryListQuery,
     CategorySchema,
     CategoryUpdateSchema,
+    CsvUploadSchema,
     ImagesUploadSchema,
     ImageUpdateSchema,
     ImageUploadSchema,
+    ImportQuery,
+    ImportReportSchema,
     OptionsInputSchema,
     PagingQuery,
     ProductCreateSchema,
@@ -449,3 +453,63 @@ def subscribe_stock_alert(args, product_id):
     user = current_user()
     stock_alerts.subscribe(product_id, args.get("email"), user.id if user else None)
     return Response(status=202)
+
+
+@blp.route("/export.csv", methods=["GET"], endpoint="export_csv")
+@admin_only(blp)
+@blp.response(
+    200,
+    content_type="text/csv",
+    description="A header, then one row per variant (docs/variants.md: CSV).",
+)
+def export_csv():
+    """Export the catalog as CSV (admin)
+
+    One row per variant, products in id order: the product's fields, the
+    variant's options, SKU, price, stock and state, the product's image files.
+    Importing it unchanged changes nothing.
+    """
+    response = Response(stream_with_context(catalog_csv.export_csv()), mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="products.csv"'
+    return response
+
+
+@blp.route("/import", methods=["POST"], endpoint="import_csv")
+@accepts(MULTIPART)
+@admin_only(blp)
+@blp.arguments(ImportQuery, location="query")
+@blp.arguments(CsvUploadSchema, location="files")
+@blp.response(200, ImportReportSchema)
+@blp.alt_response(
+    422, response="UNPROCESSABLE_ENTITY", description="A refused row (`rows`), or a bad file."
+)
+def import_csv(query, files):
+    """Import a catalog CSV (admin)
+
+    The export's columns. With `dry_run=true`, every row is checked and
+    reported (create, update, unchanged, refuse, with reasons) and nothing
+    changes. Without, nothing is applied when any row is refused (422 with the
+    rows); otherwise everything is applied in one transaction, stock changes as
+    `import` movements in the ledger.
+    """
+    upload = files.get("file")
+    if upload is None or not hasattr(upload, "stream"):
+        return problem(
+            422,
+            "Upload a CSV file in the multipart field 'file'.",
+            code="validation_failed",
+            errors=[{"field": "file", "message": "Upload a CSV file."}],
+        )
+    report = catalog_csv.import_products(
+        upload.stream, dry_run=query["dry_run"], actor_id=current_user().id
+    )
+    body = ImportReportSchema().dump(report)
+    if report.refused and not query["dry_run"]:
+        return problem(
+            422,
+            f"Nothing was imported: {len(report.refused)} row(s) refused.",
+            code="import_refused",
+            rows=body["rows"],
+            summary=body["summary"],
+        )
+    return body

@@ -750,6 +750,39 @@ class ImageUpdateSchema(InputSchema):
     )
 
 
+class CsvUploadSchema(Schema):
+    file = fields.Raw(
+        required=True,
+        metadata={"type": "string", "format": "binary", "description": "A UTF-8 CSV file."},
+    )
+
+
+class ImportQuery(QuerySchema):
+    dry_run = fields.Boolean(
+        load_default=False,
+        metadata={"description": "true: check every row and change nothing."},
+    )
+
+
+class ImportRowSchema(OutputSchema):
+    line = fields.Integer(metadata={"description": "The file's line (the header is 1)."})
+    sku = fields.String()
+    name = fields.String()
+    action = fields.String(metadata={"enum": ["create", "update", "unchanged", "refuse"]})
+    changes = fields.List(fields.String())
+    reasons = fields.List(fields.String())
+
+
+class ImportReportSchema(OutputSchema):
+    applied = fields.Boolean(metadata={"description": "false for a dry run."})
+    summary = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        metadata={"example": {"create": 2, "update": 5, "unchanged": 93, "refuse": 0}},
+    )
+    rows = fields.List(fields.Nested(ImportRowSchema))
+
+
 class StockAdjustmentSchema(InputSchema):
     delta = fields.Integer(
         required=True,

@@ -62,6 +62,8 @@ ENDPOINTS = [
     ("POST", "/api/products/{id}/stock", "admin"),
     ("GET", "/api/products/{id}/stock-movements", "admin"),
     ("PUT", "/api/products/{id}/options", "admin"),
+    ("GET", "/api/products/export.csv", "admin"),
+    ("POST", "/api/products/import", "admin"),
     ("PATCH", "/api/products/{id}/variants/{variant_id}", "admin"),
     ("GET", "/api/cart", "customer"),
     ("POST", "/api/cart/items", "customer"),

@@ -112,6 +112,15 @@ class ImageForm(FlaskForm):
     )
 
 
+class ImportForm(FlaskForm):
+    file = FileField(
+        "CSV file",
+        validators=[FileRequired("Choose a CSV file.")],
+        description="The export's columns, UTF-8. Check it first: nothing changes until "
+        "you import, and nothing is imported while a row is refused.",
+    )
+
+
 class StockAdjustmentForm(FlaskForm):
     # Its choices are the product's variants (shown only when it has several).
     variant_id = SelectField("Variant", coerce=int, validate_choice=True)

@@ -8,12 +8,22 @@ errors next to the fields; nothing is changed.
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_login import current_user
 
-from ...services import catalog, variants
+from ...services import catalog, catalog_csv, variants
 from ...services.errors import DomainError, NotFound
 from . import bp
+from .forms import ImportForm
 
 OPTION_ROWS = variants.MAX_OPTIONS
 
@@ -118,3 +128,59 @@ def update_product_variants(product_id: int):
         return _render(product, errors=_field_errors(exc), typed_variants=typed, status=422)
     flash(f"Variants of “{product.name}” saved.", "success")
     return redirect(url_for("admin.product_variants", product_id=product_id), code=303)
+
+
+# --- CSV import and export -------------------------------------------------------
+
+SHOWN_ROWS = 500  # the rows a report lists: refused first, then changes
+
+
+@bp.get("/products/export.csv")
+def export_products():
+    response = Response(stream_with_context(catalog_csv.export_csv()), mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="products.csv"'
+    return response
+
+
+@bp.route("/products/import", methods=["GET", "POST"])
+def import_products():
+    form = ImportForm()
+    report = None
+    status = 200
+    if form.validate_on_submit():
+        dry_run = request.form.get("action") != "import"
+        try:
+            report = catalog_csv.import_products(
+                form.file.data.stream, dry_run=dry_run, actor_id=current_user.id
+            )
+        except DomainError as exc:
+            form.file.errors = [exc.message]
+            status = 422
+        else:
+            if report.applied:
+                counts = report.summary
+                flash(
+                    f"Imported: {counts['create']} created, {counts['update']} updated, "
+                    f"{counts['unchanged']} unchanged.",
+                    "success",
+                )
+                return redirect(url_for("admin.products"), code=303)
+            status = 422 if report.refused else 200
+    elif form.is_submitted():
+        status = 422
+    shown = []
+    if report is not None:
+        order = {"refuse": 0, "create": 1, "update": 1, "unchanged": 2}
+        shown = sorted(report.rows, key=lambda r: (order[r.action], r.line))[:SHOWN_ROWS]
+        shown = [r for r in shown if r.action != "unchanged"]
+    return (
+        render_template(
+            "admin/import.html",
+            form=form,
+            report=report,
+            shown=shown,
+            dry_run=request.form.get("action") != "import",
+            section="products",
+        ),
+        status,
+    )
