@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-postgres test-faults lint format bench bench-cpu bench-checkout clean install lock
+.PHONY: run test test-postgres test-faults lint format bench bench-cpu bench-checkout bench-import clean install lock
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -64,6 +64,10 @@ bench-cpu: install
 ## bench-checkout: checkout throughput in one process (see bench/README.md)
 bench-checkout: install
 	$(BIN)/python -m bench.checkout
+
+## bench-import: a 10,000-row catalog CSV imported new, then as stock updates (bench/import_csv.py)
+bench-import: install
+	$(BIN)/python -m bench.import_csv
 
 ## lock: regenerate requirements.txt and requirements-dev.txt (pinned, with hashes)
 ## from requirements.in and requirements-dev.in, with pip-tools in a venv of its own
