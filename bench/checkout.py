@@ -161,21 +161,26 @@ def main(argv=None) -> int:
     parser.add_argument("--products", type=int, default=10, help="products the carts share")
     args = parser.parse_args(argv)
 
-    with tempfile.TemporaryDirectory(prefix="storefront-bench-db-") as folder:
-        run("SQLite", f"sqlite:///{folder}/bench.db", args)
+    on_each_database(lambda label, url: run(label, url, args))
+    return 0
 
+
+def on_each_database(run) -> None:
+    """``run(label, url)`` on a throw-away SQLite file, then on a fresh PostgreSQL
+    database (dropped afterwards) when ``TEST_DATABASE_URL`` names a server."""
+    with tempfile.TemporaryDirectory(prefix="storefront-bench-db-") as folder:
+        run("SQLite", f"sqlite:///{folder}/bench.db")
     requested = os.environ.get("TEST_DATABASE_URL", "").strip()
     if requested.startswith("postgresql"):
         admin, name, url = _with_postgres(requested)
         try:
-            run("PostgreSQL", url, args)
+            run("PostgreSQL", url)
         finally:
             with admin.connect() as conn:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             admin.dispose()
     else:
         print("PostgreSQL: skipped (set TEST_DATABASE_URL=postgresql+psycopg://...)")
-    return 0
 
 
 if __name__ == "__main__":

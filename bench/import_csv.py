@@ -24,9 +24,8 @@ for _name in ("DATABASE_URL", "SECRET_KEY"):
     os.environ.pop(_name, None)
 
 from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import text  # noqa: E402
 
-from bench.checkout import _app, _with_postgres  # noqa: E402
+from bench.checkout import _app, on_each_database  # noqa: E402
 from storefront.extensions import db  # noqa: E402
 from storefront.services import catalog_csv, inventory  # noqa: E402
 
@@ -98,19 +97,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="storefront-bench-db-") as folder:
-        run("SQLite", f"sqlite:///{folder}/bench.db", args.rows)
-    requested = os.environ.get("TEST_DATABASE_URL", "").strip()
-    if requested.startswith("postgresql"):
-        admin, name, url = _with_postgres(requested)
-        try:
-            run("PostgreSQL", url, args.rows)
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
-    else:
-        print("PostgreSQL: skipped (set TEST_DATABASE_URL=postgresql+psycopg://...)")
+    on_each_database(lambda label, url: run(label, url, args.rows))
     return 0
 
 

@@ -13,6 +13,8 @@ Create Date: 2026-11-28 11:10:00
 
 """
 
+from contextlib import contextmanager
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -36,6 +38,22 @@ def _timestamps():
             "updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
         ),
     ]
+
+
+@contextmanager
+def _add_variant_id(table: str):
+    """A NOT NULL ``variant_id`` on ``table``, filled with its ``product_id`` (each
+    product's one variant has the product's id), with its foreign key; the caller's
+    block adds to the same batch."""
+    with op.batch_alter_table(table, schema=None) as batch_op:
+        batch_op.add_column(sa.Column("variant_id", sa.Integer(), nullable=True))
+    op.execute(f"UPDATE {table} SET variant_id = product_id")
+    with op.batch_alter_table(table, schema=None) as batch_op:
+        batch_op.alter_column("variant_id", existing_type=sa.Integer(), nullable=False)
+        batch_op.create_foreign_key(
+            op.f(f"fk_{table}_variant_id_product_variants"), "product_variants", ["variant_id"], ["id"]
+        )
+        yield batch_op
 
 
 def upgrade():
@@ -106,32 +124,12 @@ def upgrade():
         )
         batch_op.create_index("ix_products_active_min_price", ["is_active", "min_price"])
 
-    with op.batch_alter_table("stock_movements", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("variant_id", sa.Integer(), nullable=True))
-    op.execute("UPDATE stock_movements SET variant_id = product_id")
-    with op.batch_alter_table("stock_movements", schema=None) as batch_op:
-        batch_op.alter_column("variant_id", existing_type=sa.Integer(), nullable=False)
-        batch_op.create_foreign_key(
-            op.f("fk_stock_movements_variant_id_product_variants"),
-            "product_variants",
-            ["variant_id"],
-            ["id"],
-        )
+    with _add_variant_id("stock_movements") as batch_op:
         batch_op.create_index("ix_stock_movements_variant_id_id", ["variant_id", "id"])
         batch_op.drop_constraint(op.f("ck_stock_movements_reason_known"), type_="check")
         batch_op.create_check_constraint(op.f("ck_stock_movements_reason_known"), NEW_REASONS)
 
-    with op.batch_alter_table("cart_items", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("variant_id", sa.Integer(), nullable=True))
-    op.execute("UPDATE cart_items SET variant_id = product_id")
-    with op.batch_alter_table("cart_items", schema=None) as batch_op:
-        batch_op.alter_column("variant_id", existing_type=sa.Integer(), nullable=False)
-        batch_op.create_foreign_key(
-            op.f("fk_cart_items_variant_id_product_variants"),
-            "product_variants",
-            ["variant_id"],
-            ["id"],
-        )
+    with _add_variant_id("cart_items") as batch_op:
         batch_op.create_index(op.f("ix_cart_items_variant_id"), ["variant_id"], unique=False)
         batch_op.drop_constraint("uq_cart_items_cart_product", type_="unique")
         batch_op.create_unique_constraint("uq_cart_items_cart_variant", ["cart_id", "variant_id"])

@@ -48,17 +48,7 @@ def lock_variants(variant_ids) -> dict[int, ProductVariant]:
     products), so concurrent writers never deadlock; a product's lock guards
     its stock sum and price range, kept in the same transaction.
     """
-    ids = sorted({i for i in variant_ids if is_storable_id(i)})
-    if not ids:
-        return {}
-    stmt = (
-        select(ProductVariant)
-        .where(ProductVariant.id.in_(ids))
-        .order_by(ProductVariant.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    variants = {v.id: v for v in db.session.scalars(stmt)}
+    variants = _lock_rows(ProductVariant, variant_ids)
     lock_products(v.product_id for v in variants.values())
     return variants
 
@@ -76,22 +66,27 @@ def lock_product_variants(product_id: int) -> tuple[Product | None, list[Product
 
 
 def lock_products(product_ids) -> dict[int, Product]:
-    """Lock products in ascending id order so that concurrent writers never deadlock.
+    """Lock products in ascending id order so that concurrent writers never deadlock."""
+    return _lock_rows(Product, product_ids)
+
+
+def _lock_rows(model, row_ids) -> dict:
+    """``SELECT ... FOR UPDATE`` of rows in ascending id order, by id.
 
     ``populate_existing`` refreshes objects the session already holds, so the
     stock read is the one the lock protects.
     """
-    ids = sorted({i for i in product_ids if is_storable_id(i)})
+    ids = sorted({i for i in row_ids if is_storable_id(i)})
     if not ids:
         return {}
     stmt = (
-        select(Product)
-        .where(Product.id.in_(ids))
-        .order_by(Product.id)
+        select(model)
+        .where(model.id.in_(ids))
+        .order_by(model.id)
         .with_for_update()
         .execution_options(populate_existing=True)
     )
-    return {p.id: p for p in db.session.scalars(stmt)}
+    return {row.id: row for row in db.session.scalars(stmt)}
 
 
 def record_movement(
