@@ -81,7 +81,11 @@ def _pages(app, ids: dict) -> dict[str, list[str]]:
     faces: dict[str, list[str]] = {"guest": [], "shopper": [], "admin": []}
     for rule in app.url_map.iter_rules():
         blueprint = rule.endpoint.split(".")[0]
-        if "GET" not in rule.methods or rule.rule.startswith(NOT_PAGES):
+        if (
+            "GET" not in rule.methods
+            or rule.rule.startswith(NOT_PAGES)
+            or rule.rule.endswith(".csv")
+        ):
             continue
         url = rule.rule
         for name, value in ids.items():
