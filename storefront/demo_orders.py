@@ -23,7 +23,15 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, func, select, update
 
 from .extensions import db
-from .models import Order, OrderStatusChange, OutboxMessage, Product, StockMovement, User
+from .models import (
+    Order,
+    OrderStatusChange,
+    OutboxMessage,
+    Product,
+    ProductVariant,
+    StockMovement,
+    User,
+)
 from .services import accounts, cart, orders, shipping
 from .services._tx import write_transaction
 
@@ -150,6 +158,9 @@ def seed_past_orders(
 ) -> SeededOrders:
     """Place ``count`` orders from the demo customers, dated over the last ``days`` days."""
     rng = random.Random(seed)
+    # What goes in each basket draws from its own generator, so the catalog's shape
+    # (how many variants are in stock) never changes the dates and statuses.
+    basket = random.Random(seed + 1)
     now = now or datetime.now(UTC)
     customers = demo_customers()
     emails = [c.email for c in customers]
@@ -157,9 +168,14 @@ def seed_past_orders(
     for moment in _moments(count, days, now, rng):
         in_stock = list(
             db.session.scalars(
-                select(Product)
-                .where(Product.is_active.is_(True), Product.stock_quantity > 0)
-                .order_by(Product.id)
+                select(ProductVariant)
+                .join(ProductVariant.product)
+                .where(
+                    Product.is_active.is_(True),
+                    ProductVariant.is_active.is_(True),
+                    ProductVariant.stock_quantity > 0,
+                )
+                .order_by(ProductVariant.id)
             )
         )
         if not in_stock:
@@ -168,18 +184,18 @@ def seed_past_orders(
         index = rng.randrange(len(customers))
         buyer = customers[index]
         address = _address(index)
-        picks = rng.sample(in_stock, k=min(len(in_stock), rng.choice((1, 1, 1, 2, 2, 3))))
+        picks = basket.sample(in_stock, k=min(len(in_stock), basket.choice((1, 1, 1, 2, 2, 3))))
         methods = shipping.list_methods(country=address["country"])
         status = _status_for(now - moment, rng)
         with write_transaction():
             cart.clear_cart(buyer.id)
-            for product in picks:
-                quantity = min(product.stock_quantity, rng.choice((1, 1, 1, 2, 2, 3)))
-                cart.add_to_cart(buyer.id, product.id, quantity)
+            for variant in picks:
+                quantity = min(variant.stock_quantity, basket.choice((1, 1, 1, 2, 2, 3)))
+                cart.add_to_cart(buyer.id, variant.id, quantity)
             placed = orders.place_order(
                 buyer.id,
                 address=address,
-                shipping_method_id=rng.choice(methods).id if methods else None,
+                shipping_method_id=basket.choice(methods).id if methods else None,
             ).order
             for next_status, _delay in _PATHS[status]:
                 tracking = f"DEMO{placed.id:06d}" if next_status == "shipped" else None

@@ -166,6 +166,7 @@ def _bulk_orders(user_id: int, product_id: int, count: int) -> None:
             {
                 "order_id": order_id,
                 "product_id": product_id,
+                "variant_id": product_id,  # its one variant has its id (a fresh database)
                 "product_name": "Bulk thing",
                 "quantity": 1,
                 "price_at_time": Decimal("10.00"),
