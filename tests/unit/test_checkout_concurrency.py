@@ -244,11 +244,13 @@ def test_a_product_deleted_while_checkout_waits_for_it_is_refused_cleanly(
     cart.add_to_cart(customer_id, kept_id, 1)
     db.session.remove()
 
-    # An admin's deletion holds the product's lock while the checkout reaches it.
+    # An admin's deletion holds the variant's lock (and the product's: the order
+    # catalog.delete_product takes them in) while the checkout reaches it.
     with db.engine.connect() as admin_conn, db.engine.connect() as watcher:
-        admin_conn.execute(
-            text("SELECT id FROM products WHERE id = :id FOR UPDATE"), {"id": doomed_id}
-        )
+        for table, column in (("product_variants", "product_id"), ("products", "id")):
+            admin_conn.execute(
+                text(f"SELECT id FROM {table} WHERE {column} = :id FOR UPDATE"), {"id": doomed_id}
+            )
         outcome: list[object] = []
 
         def checkout():
@@ -263,7 +265,7 @@ def test_a_product_deleted_while_checkout_waits_for_it_is_refused_cleanly(
         thread = threading.Thread(target=checkout)
         thread.start()
         _wait_until_a_lock_is_awaited(watcher)
-        for table in ("cart_items", "stock_movements"):
+        for table in ("cart_items", "stock_movements", "product_variants"):
             admin_conn.execute(
                 text(f"DELETE FROM {table} WHERE product_id = :id"), {"id": doomed_id}
             )

@@ -30,6 +30,7 @@ def large_catalog(app):
                 "slug": f"item-{i}",
                 "description": "A plain thing." if i % 3000 else "Brass fittings.",
                 "price": "10.00",
+                "min_price": "10.00",
                 "stock_quantity": 0,
                 "category_id": category_id,
                 "is_active": True,
