@@ -335,6 +335,7 @@ def _plan(rows: list[_Row]) -> dict[tuple, list[_Row]]:
     categories = {
         name.lower(): cid for cid, name in db.session.execute(select(Category.id, Category.name))
     }
+    archived = set(db.session.scalars(select(Category.id).where(Category.is_archived.is_(True))))
     groups: dict[tuple, list[_Row]] = {}
     seen_skus: dict[str, int] = {}
     for row in rows:
@@ -343,8 +344,14 @@ def _plan(rows: list[_Row]) -> dict[tuple, list[_Row]]:
         reasons = row.result.reasons
         if row.product_id and row.product_id not in products:
             reasons.append(f"No product has the id {row.product_id}.")
-        if row.category and row.category.lower() not in categories:
+        category_id = categories.get(row.category.lower()) if row.category else None
+        if row.category and category_id is None:
             reasons.append(f"No category is named “{row.category}”.")
+        elif category_id in archived and (
+            row.product_id not in products or products[row.product_id].category_id != category_id
+        ):
+            # A product may stay in a category archived since; none is put in one.
+            reasons.append(f"The category “{row.category}” is archived.")
         if row.sku:
             if row.sku in seen_skus:
                 reasons.append(f"SKU {row.sku} is also on line {seen_skus[row.sku]}.")
