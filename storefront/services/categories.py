@@ -219,16 +219,17 @@ def category_scope(ref: str, *, include_archived: bool = False) -> list[int] | N
 def related_products(product: Product, limit: int = RELATED_PRODUCTS) -> list[Product]:
     """Up to ``limit`` other active, in-stock products of the product's category.
 
-    Newest first; one query (the cards' category comes with it).
+    Newest first; two queries (the cards' category comes with the products, their
+    variants, for the price range a card shows, in a second).
     """
     if product.category_id is None:
         return []
-    from sqlalchemy.orm import contains_eager
+    from sqlalchemy.orm import contains_eager, selectinload
 
     stmt = (
         select(Product)
         .join(Product.category)
-        .options(contains_eager(Product.category))
+        .options(contains_eager(Product.category), selectinload(Product.variants))
         .where(
             Product.category_id == product.category_id,
             Product.id != product.id,
