@@ -8,7 +8,7 @@ variant. ``products.min_price`` starts as the product's price. The ledger's
 reasons gain ``import`` (CSV import).
 
 Revision ID: c12a_variants
-Revises: c12b_managed_categories
+Revises: c12c_product_images
 Create Date: 2026-11-28 11:10:00
 
 """
@@ -20,7 +20,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "c12a_variants"
-down_revision = "c12b_managed_categories"
+down_revision = "c12c_product_images"
 branch_labels = None
 depends_on = None
 
