@@ -254,6 +254,7 @@ def register_api(app: Flask) -> None:
         commands,
         discounts,
         docs,
+        guest_orders,
         orders,
         shipping,
         users,
@@ -275,6 +276,7 @@ def register_api(app: Flask) -> None:
         catalog.blp,
         cart.blp,
         orders.blp,
+        guest_orders.blp,
         shipping.blp,
         discounts.blp,
     ):

@@ -1084,7 +1084,10 @@ class StatusChangeSchema(OutputSchema):
 
 class OrderSchema(OutputSchema):
     id = fields.Integer()
-    user_id = fields.Integer()
+    user_id = fields.Integer(allow_none=True, metadata={"description": "null: a guest's order."})
+    guest_email = fields.String(
+        allow_none=True, metadata={"description": "The guest's email; null for a customer's."}
+    )
     status = fields.String(metadata={"enum": list(ORDER_STATUSES), "example": "pending"})
     subtotal = money_out(metadata={"description": "The lines' sum, before discount and shipping."})
     discount_amount = money_out()
@@ -1169,6 +1172,43 @@ class CheckoutSchema(InputSchema):
             "example": "1250.00",
         },
     )
+
+
+class GuestLineSchema(InputSchema):
+    variant_id = ident(required=True, metadata={"example": 97})
+    quantity = fields.Integer(
+        required=True, strict=True, validate=validate.Range(1, 1000), metadata={"example": 1}
+    )
+
+
+class GuestCheckoutSchema(InputSchema):
+    email = Text(
+        required=True,
+        validate=validate.Length(1, 255),
+        metadata={"example": "guest@example.com", "description": "Where the order is mailed."},
+    )
+    items = fields.List(
+        fields.Nested(GuestLineSchema),
+        required=True,
+        validate=validate.Length(1, 50),
+        metadata={"description": "What to buy: a guest has no cart on the server."},
+    )
+    address = fields.Nested(AddressInputSchema, required=True)
+    shipping_method_id = CheckoutSchema._declared_fields["shipping_method_id"]
+    discount_code = CheckoutSchema._declared_fields["discount_code"]
+    note = CheckoutSchema._declared_fields["note"]
+    expected_total = CheckoutSchema._declared_fields["expected_total"]
+
+
+class GuestOrderSchema(OutputSchema):
+    order = fields.Nested(OrderSchema)
+    order_url = fields.String(
+        metadata={
+            "description": "The order's page for the guest, with its signed key: whoever "
+            "holds it may see the order. Also mailed."
+        }
+    )
+    token = fields.String(metadata={"description": "The key for `GET /api/guest-orders/{token}`."})
 
 
 class IdempotencyHeaderSchema(QuerySchema):

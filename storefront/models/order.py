@@ -33,13 +33,19 @@ class Order(TimestampMixin, Base):
         ),
         CheckConstraint(TOTAL_IDENTITY_SQL, name="total_identity"),
         CheckConstraint(f"status IN ({_STATUS_SQL})", name="status_known"),
+        # A customer's order, or a guest's (who gave an email instead of an account).
+        CheckConstraint("user_id IS NOT NULL OR guest_email IS NOT NULL", name="has_buyer"),
         Index("ix_orders_user_created", "user_id", "created_at"),
         Index("ix_orders_status_created", "status", "created_at"),
         Index("ix_orders_created", "created_at"),
         Index("ix_orders_discount_user", "discount_code_id", "user_id"),
+        Index("ix_orders_guest_email", "guest_email"),
     )
 
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # None for a guest's order, until the guest's email joins an account.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The address a guest gave (lower-cased); None for a customer's order.
+    guest_email: Mapped[str | None] = mapped_column(String(255))
     status: Mapped[str] = mapped_column(String(20), default="pending")
     # What the shopper was charged, as it was at checkout:
     # total_amount = subtotal - discount_amount + shipping_fee (a CHECK and check-orders).
@@ -69,13 +75,22 @@ class Order(TimestampMixin, Base):
     # Given by the admin who marks the order shipped (optional); told to the customer.
     tracking_number: Mapped[str | None] = mapped_column(String(100))
 
-    user: Mapped[User] = relationship()
+    user: Mapped[User | None] = relationship()
     items: Mapped[list[OrderItem]] = relationship(
         back_populates="order", order_by="OrderItem.id", cascade="all"
     )
     status_history: Mapped[list[OrderStatusChange]] = relationship(
         back_populates="order", order_by="OrderStatusChange.id", cascade="all"
     )
+
+    @property
+    def buyer_email(self) -> str:
+        """Where the order's emails go: the customer's address, or the guest's."""
+        return self.user.email if self.user is not None else (self.guest_email or "")
+
+    @property
+    def is_guest_order(self) -> bool:
+        return self.user_id is None
 
     @property
     def address(self) -> dict | None:

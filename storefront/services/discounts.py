@@ -53,18 +53,26 @@ def _find(code_text: str, *, lock: bool) -> DiscountCode:
     return code
 
 
-def _uses_by(code: DiscountCode, user_id: int | None) -> int:
-    if user_id is None:
+def _uses_by(code: DiscountCode, user_id: int | None, guest_email: str | None = None) -> int:
+    """The buyer's orders with the code: a customer's, or a guest's by email."""
+    if user_id is not None:
+        buyer = Order.user_id == user_id
+    elif guest_email:
+        buyer = Order.guest_email == guest_email
+    else:
         return 0
     return db.session.scalar(
-        select(func.count(Order.id)).where(
-            Order.discount_code_id == code.id, Order.user_id == user_id
-        )
+        select(func.count(Order.id)).where(Order.discount_code_id == code.id, buyer)
     )
 
 
 def check_code(
-    code: DiscountCode, user_id: int | None, subtotal: Decimal, *, now: datetime | None = None
+    code: DiscountCode,
+    user_id: int | None,
+    subtotal: Decimal,
+    *,
+    now: datetime | None = None,
+    guest_email: str | None = None,
 ) -> Decimal:
     """The discount ``code`` gives on ``subtotal`` for this buyer, or the refusal."""
     now = now or utcnow()
@@ -75,17 +83,22 @@ def check_code(
     if code.min_subtotal is not None and subtotal < code.min_subtotal:
         minimum = display_money(code.min_subtotal, current_app.config["CURRENCY"])
         raise DiscountMinimum(f"The code {code.code} needs an order of at least {minimum}.")
-    if code.per_customer_limit is not None and _uses_by(code, user_id) >= code.per_customer_limit:
+    if (
+        code.per_customer_limit is not None
+        and _uses_by(code, user_id, guest_email) >= code.per_customer_limit
+    ):
         raise DiscountCustomerLimit(
             f"You have used the code {code.code} as many times as it allows."
         )
     return discount_amount(code, subtotal)
 
 
-def preview(code_text: str, user_id: int | None, subtotal: Decimal) -> tuple[DiscountCode, Decimal]:
+def preview(
+    code_text: str, user_id: int | None, subtotal: Decimal, guest_email: str | None = None
+) -> tuple[DiscountCode, Decimal]:
     """For a page or a cart: the code and its discount now, without counting a use."""
     code = _find(code_text, lock=False)
-    return code, check_code(code, user_id, subtotal)
+    return code, check_code(code, user_id, subtotal, guest_email=guest_email)
 
 
 def lock_for_checkout(code_text: str) -> DiscountCode:

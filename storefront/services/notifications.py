@@ -9,6 +9,8 @@ with ``http://127.0.0.1:5000``, where ``make run`` serves.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from flask import current_app, render_template
 from sqlalchemy import select
 
@@ -64,12 +66,15 @@ def _order_context(order: Order) -> dict:
             select(OrderItem).where(OrderItem.order_id == order.id).order_by(OrderItem.id)
         )
     )
-    return {
-        "order": order,
-        "items": items,
-        "customer": order.user,
-        "order_url": link("orders.detail", order_id=order.id),
-    }
+    if order.user is not None:
+        customer = order.user
+        order_url = link("orders.detail", order_id=order.id)
+    else:  # a guest: named as on the address, reached through the order's signed link
+        from .orders import guest_order_token
+
+        customer = SimpleNamespace(full_name=order.address_full_name or "", email=order.guest_email)
+        order_url = link("orders.guest_detail", token=guest_order_token(order))
+    return {"order": order, "items": items, "customer": customer, "order_url": order_url}
 
 
 def order_placed(order: Order) -> OutboxMessage:
@@ -77,7 +82,7 @@ def order_placed(order: Order) -> OutboxMessage:
     context = _order_context(order)
     return send(
         "order_placed",
-        context["customer"].email,
+        order.buyer_email,
         f"Order #{order.id} confirmed",
         **context,
     )
@@ -92,7 +97,7 @@ def order_status_changed(order: Order, actor_id: int | None) -> OutboxMessage | 
     context["cancelled_by_customer"] = actor_id is not None and actor_id == order.user_id
     return send(
         f"order_{order.status}",
-        context["customer"].email,
+        order.buyer_email,
         subject.format(id=order.id),
         **context,
     )

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select, update
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
@@ -24,9 +26,10 @@ from ..models import (
     OrderStatusChange,
     User,
 )
-from . import addresses, discounts, notifications, pricing, shipping
+from . import accounts, addresses, discounts, notifications, pricing, shipping
 from ._sql import LIKE_ESCAPE, contains_pattern, is_storable_id
 from ._tx import write_transaction
+from .cart import MAX_LINE_QUANTITY
 from .errors import (
     AccountDeactivated,
     EmptyCart,
@@ -105,11 +108,16 @@ def _check_checkout_input(
     return shipping_address, note
 
 
-def _replay(user_id: int, key: str, fingerprint: str) -> int | None:
-    """The id of the order this key already placed, if any."""
-    record = db.session.scalar(
-        select(IdempotencyKey).where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
+def _replay(
+    user_id: int | None, key: str, fingerprint: str, guest_email: str | None = None
+) -> int | None:
+    """The id of the order this key (a customer's, or a guest email's) already placed."""
+    owner = (
+        IdempotencyKey.user_id == user_id
+        if user_id is not None
+        else IdempotencyKey.guest_email == guest_email
     )
+    record = db.session.scalar(select(IdempotencyKey).where(owner, IdempotencyKey.key == key))
     if record is None:
         return None
     if record.fingerprint != fingerprint:
@@ -219,104 +227,266 @@ def place_order(
         method = shipping.choose_method(
             shipping_method_id, checked_address.country if checked_address else None
         )
-        # Variants in ascending id order, then their products (inventory.lock_variants).
-        variants = lock_variants(item.variant_id for item in items)
-        # A variant deleted (never ordered, so really deleted) while we waited for
-        # its lock is gone from the result: refuse cleanly rather than fail.
-        vanished = [
-            (i.product_id, "a product no longer sold")
-            for i in items
-            if i.variant_id not in variants
-        ]
-        if vanished:
-            raise ProductUnavailable(vanished)
-
-        unavailable = [
-            (item.product_id, v.name)
-            for item in items
-            if not (v := variants[item.variant_id]).is_active or not v.product.is_active
-        ]
-        if unavailable:
-            raise ProductUnavailable(unavailable)
-        shortages = [
-            Shortage(v.product_id, v.name, item.quantity, v.stock_quantity, variant_id=v.id)
-            for item in items
-            if item.quantity > (v := variants[item.variant_id]).stock_quantity
-        ]
-        if shortages:
-            raise OutOfStock(shortages)
-        code = (
-            discounts.lock_for_checkout(discount_code)
-            if discounts.normalize(discount_code)
-            else None
-        )
-        quote = pricing.quote(
-            ((variants[i.variant_id].unit_price, i.quantity) for i in items),
-            method,
-            (lambda subtotal: discounts.check_code(code, user_id, subtotal)) if code else ZERO,
-        )
-        # Checked before writing: Numeric(12, 2) cannot hold more (PostgreSQL would
-        # refuse with a database error; SQLite would store it regardless).
-        if max(quote.subtotal, quote.total) > MAX_AMOUNT:
-            raise ValidationError(
-                f"An order can total at most {MAX_AMOUNT:,}; split this one into smaller orders.",
-                field="cart",
-            )
-        if expected_total is not None and expected_total != quote.total:
-            raise TotalChanged(quote, expected_total)
-
-        order = Order(
+        order = _create_order(
             user_id=user_id,
-            status="pending",
-            subtotal=quote.subtotal,
-            discount_amount=quote.discount_amount,
-            shipping_fee=quote.shipping_fee,
-            total_amount=quote.total,
-            shipping_method=method.name if method else None,
-            discount_code=code.code if code else None,
-            discount_code_id=code.id if code else None,
+            guest_email=None,
+            lines=[(item.variant_id, item.quantity) for item in items],
+            method=method,
+            discount_code=discount_code,
+            checked_address=checked_address,
             shipping_address=shipping_address,
             note=note,
-            **(
-                {f"address_{k}": v for k, v in checked_address.as_dict().items()}
-                if checked_address
-                else {}
-            ),
-        )
-        session.add(order)
-        session.flush()
-        for item in items:
-            variant = variants[item.variant_id]
-            price = variant.unit_price
-            session.add(
-                OrderItem(
-                    order_id=order.id,
-                    product_id=variant.product_id,
-                    variant_id=variant.id,
-                    product_name=variant.product.name,
-                    sku=variant.sku,
-                    variant_options=variant.options,
-                    quantity=item.quantity,
-                    price_at_time=price,
-                    line_total=pricing.line_total(price, item.quantity),
-                )
-            )
-            record_movement(variant, -item.quantity, "order", order_id=order.id, actor_id=user_id)
-        session.add(
-            OrderStatusChange(
-                order_id=order.id, from_status=None, to_status="pending", changed_by_id=user_id
-            )
+            expected_total=expected_total,
         )
         for item in items:
             session.delete(item)
-        if code is not None:
-            discounts.count_use(code)
         if save_address and address is not None and checked_address is not None:
             addresses.remember_address(user_id, checked_address)
         if idempotency_key is not None:
             session.add(
                 IdempotencyKey(
                     user_id=user_id, key=idempotency_key, fingerprint=fingerprint, order_id=order.id
+                )
+            )
+        session.flush()
+        notifications.order_placed(order)
+        order_id = order.id
+    return PlacedOrder(order=get_order(order_id), created=True)
+
+
+def _create_order(
+    *,
+    user_id: int | None,
+    guest_email: str | None,
+    lines: list[tuple[int, int]],
+    method,
+    discount_code: str | None,
+    checked_address,
+    shipping_address: str,
+    note: str,
+    expected_total: Decimal | None,
+) -> Order:
+    """The heart of checkout, for a customer's cart or a guest's lines, inside the
+    caller's transaction: lock the variants (ascending ids) and their products,
+    refuse what is archived or short (every shortage), lock and check the discount
+    code, price the order, write it with its lines, stock movements and first status,
+    and count the code's use. ``lines`` are ``(variant_id, quantity)``."""
+    session = db.session
+    lines = sorted(lines)
+    variants = lock_variants(variant_id for variant_id, _ in lines)
+    # A variant deleted (never ordered, so really deleted) while we waited for
+    # its lock is gone from the result: refuse cleanly rather than fail.
+    vanished = [(vid, "a product no longer sold") for vid, _ in lines if vid not in variants]
+    if vanished:
+        raise ProductUnavailable(vanished)
+    unavailable = [
+        (v.product_id, v.name)
+        for vid, _ in lines
+        if not (v := variants[vid]).is_active or not v.product.is_active
+    ]
+    if unavailable:
+        raise ProductUnavailable(unavailable)
+    shortages = [
+        Shortage(v.product_id, v.name, quantity, v.stock_quantity, variant_id=v.id)
+        for vid, quantity in lines
+        if quantity > (v := variants[vid]).stock_quantity
+    ]
+    if shortages:
+        raise OutOfStock(shortages)
+    code = (
+        discounts.lock_for_checkout(discount_code) if discounts.normalize(discount_code) else None
+    )
+    quote = pricing.quote(
+        ((variants[vid].unit_price, quantity) for vid, quantity in lines),
+        method,
+        (
+            (
+                lambda subtotal: discounts.check_code(
+                    code, user_id, subtotal, guest_email=guest_email
+                )
+            )
+            if code
+            else ZERO
+        ),
+    )
+    # Checked before writing: Numeric(12, 2) cannot hold more (PostgreSQL would
+    # refuse with a database error; SQLite would store it regardless).
+    if max(quote.subtotal, quote.total) > MAX_AMOUNT:
+        raise ValidationError(
+            f"An order can total at most {MAX_AMOUNT:,}; split this one into smaller orders.",
+            field="cart",
+        )
+    if expected_total is not None and expected_total != quote.total:
+        raise TotalChanged(quote, expected_total)
+
+    order = Order(
+        user_id=user_id,
+        guest_email=guest_email,
+        status="pending",
+        subtotal=quote.subtotal,
+        discount_amount=quote.discount_amount,
+        shipping_fee=quote.shipping_fee,
+        total_amount=quote.total,
+        shipping_method=method.name if method else None,
+        discount_code=code.code if code else None,
+        discount_code_id=code.id if code else None,
+        shipping_address=shipping_address,
+        note=note,
+        **(
+            {f"address_{k}": v for k, v in checked_address.as_dict().items()}
+            if checked_address
+            else {}
+        ),
+    )
+    session.add(order)
+    session.flush()
+    for vid, quantity in lines:
+        variant = variants[vid]
+        price = variant.unit_price
+        session.add(
+            OrderItem(
+                order_id=order.id,
+                product_id=variant.product_id,
+                variant_id=variant.id,
+                product_name=variant.product.name,
+                sku=variant.sku,
+                variant_options=variant.options,
+                quantity=quantity,
+                price_at_time=price,
+                line_total=pricing.line_total(price, quantity),
+            )
+        )
+        record_movement(variant, -quantity, "order", order_id=order.id, actor_id=user_id)
+    session.add(
+        OrderStatusChange(
+            order_id=order.id, from_status=None, to_status="pending", changed_by_id=user_id
+        )
+    )
+    if code is not None:
+        discounts.count_use(code)
+    return order
+
+
+# --- guest checkout ---------------------------------------------------------------
+
+MAX_GUEST_LINES = 50
+_GUEST_LINK_SALT = "storefront.guest-order"
+
+
+def _guest_signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_GUEST_LINK_SALT)
+
+
+def guest_order_token(order: Order) -> str:
+    """The signed part of a guest order's link: whoever holds it may see the order."""
+    return _guest_signer().dumps({"order": order.id, "email": order.guest_email})
+
+
+def get_guest_order(token: str) -> Order:
+    """The guest order a link names (NotFound for a link that is not one of ours)."""
+    try:
+        claims = _guest_signer().loads(token or "")
+        order_id, email = int(claims["order"]), str(claims["email"])
+    except (BadSignature, KeyError, TypeError, ValueError):
+        raise NotFound("No such order.") from None
+    order = get_order(order_id)
+    if order.guest_email != email:
+        raise NotFound("No such order.")
+    return order
+
+
+def _check_guest_lines(lines) -> list[tuple[int, int]]:
+    checked: dict[int, int] = {}
+    for variant_id, quantity in (lines or {}).items() if isinstance(lines, Mapping) else lines:
+        if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
+            raise ValidationError("Quantities are whole numbers, 1 or more.", field="items")
+        if quantity > MAX_LINE_QUANTITY:
+            raise ValidationError(f"At most {MAX_LINE_QUANTITY} of one product.", field="items")
+        checked[int(variant_id)] = checked.get(int(variant_id), 0) + quantity
+    if not checked:
+        raise EmptyCart("Your cart is empty.")
+    if len(checked) > MAX_GUEST_LINES:
+        raise ValidationError(f"At most {MAX_GUEST_LINES} different products.", field="items")
+    return sorted(checked.items())
+
+
+def _lock_guest(email: str) -> None:
+    """One checkout per guest email at a time (as a customer's cart row does for a
+    customer), so a double submit meets the first order's idempotency key. SQLite's
+    write lock already serializes every checkout."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:email))"), {"email": email})
+
+
+def place_guest_order(
+    email: str,
+    lines,
+    *,
+    address: Mapping | None,
+    shipping_method_id: int | None = None,
+    discount_code: str | None = None,
+    note: str = "",
+    idempotency_key: str | None = None,
+    expected_total: Decimal | str | None = None,
+) -> PlacedOrder:
+    """A guest's order: an email and an address instead of an account, ``lines`` of
+    ``{variant_id: quantity}`` (the guest's cart) instead of a cart row. The same
+    locks, refusals, money and idempotency as ``place_order`` (``_create_order``);
+    the idempotency key belongs to the email. The order is reached through
+    ``guest_order_token``'s link, shown on the confirmation and mailed."""
+    errors: dict[str, str] = {}
+    try:
+        email = accounts.check_email(email)
+    except ValidationError as exc:
+        errors["email"] = exc.message
+    checked_address = None
+    if address is None:
+        errors["address"] = "Enter the address to ship to."
+    else:
+        try:
+            checked_address = addresses.check_address(address)
+        except ValidationError as exc:
+            errors.update({f"address.{k}": v for k, v in exc.errors.items()})
+    _, note = _check_checkout_input(None, note, idempotency_key, structured=True, errors=errors)
+    checked_lines = _check_guest_lines(lines)
+    if expected_total is not None and expected_total != "":
+        expected_total = parse_money(expected_total, field="expected_total")
+    else:
+        expected_total = None
+    fingerprint = _fingerprint(
+        "",
+        note,
+        email=email,
+        lines=checked_lines,
+        address=checked_address.as_dict(),
+        shipping_method_id=shipping_method_id,
+        discount_code=discounts.normalize(discount_code) or None,
+    )
+    with write_transaction() as session:
+        _lock_guest(email)
+        if idempotency_key is not None:
+            replayed_id = _replay(None, idempotency_key, fingerprint, guest_email=email)
+            if replayed_id is not None:
+                return PlacedOrder(order=get_order(replayed_id), created=False)
+        method = shipping.choose_method(shipping_method_id, checked_address.country)
+        order = _create_order(
+            user_id=None,
+            guest_email=email,
+            lines=checked_lines,
+            method=method,
+            discount_code=discount_code,
+            checked_address=checked_address,
+            shipping_address=checked_address.as_text(),
+            note=note,
+            expected_total=expected_total,
+        )
+        if idempotency_key is not None:
+            session.add(
+                IdempotencyKey(
+                    guest_email=email,
+                    key=idempotency_key,
+                    fingerprint=fingerprint,
+                    order_id=order.id,
                 )
             )
         session.flush()

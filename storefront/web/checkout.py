@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..services import addresses, discounts, orders, pricing, shipping
 from ..services import cart as cart_service
@@ -23,10 +23,12 @@ from ..services.errors import (
     TotalChanged,
     ValidationError,
 )
+from . import guest_cart
 from .forms import (
     ADDRESS_ALIASES,
     NEW_ADDRESS,
     CheckoutForm,
+    GuestCheckoutForm,
     add_service_errors,
     shipping_label,
 )
@@ -40,7 +42,26 @@ def _as_id(value: str) -> int:
     return int(value) if value.isdigit() and len(value) <= 10 else 0
 
 
+def _is_guest() -> bool:
+    return not current_user.is_authenticated
+
+
+def _form(**kwargs) -> CheckoutForm:
+    """A customer's checkout form, or a guest's (which asks for an email too)."""
+    return GuestCheckoutForm(**kwargs) if _is_guest() else CheckoutForm(**kwargs)
+
+
+def _cart():
+    if _is_guest():
+        return cart_service.guest_cart_view(guest_cart.lines())
+    return cart_service.get_cart(current_user.id)
+
+
 def _address_choices(form: CheckoutForm, *, choose_default: bool) -> list:
+    if _is_guest():
+        form.address_id.choices = [(NEW_ADDRESS, "A new address")]
+        form.address_id.data = NEW_ADDRESS
+        return []
     book = addresses.list_addresses(current_user.id)
     form.address_id.choices = [
         (str(a.id), addresses.from_saved(a).as_text().replace("\n", ", ")) for a in book
@@ -69,7 +90,11 @@ def _discount(form: CheckoutForm, subtotal):
     if not code_text:
         return pricing.ZERO, None
     try:
-        code, amount = discounts.preview(code_text, current_user.id, subtotal)
+        if _is_guest():
+            email = (form.email.data or "").strip().lower() or None
+            code, amount = discounts.preview(code_text, None, subtotal, guest_email=email)
+        else:
+            code, amount = discounts.preview(code_text, current_user.id, subtotal)
     except DiscountRefused as exc:
         if not form.discount_code.errors:
             form.discount_code.errors = [exc.message]
@@ -78,7 +103,7 @@ def _discount(form: CheckoutForm, subtotal):
 
 
 def _render(form: CheckoutForm, status: int = 200, **problems):
-    cart = cart_service.get_cart(current_user.id)
+    cart = _cart()
     methods, method = _shipping_choices(form)
     discount, code = _discount(form, pricing.quote_cart(cart).subtotal)
     quote = pricing.quote_cart(cart, method, discount)
@@ -100,10 +125,10 @@ def _render(form: CheckoutForm, status: int = 200, **problems):
 
 
 @bp.get("/checkout")
-@login_required
 def checkout():
-    form = CheckoutForm(idempotency_key=secrets.token_urlsafe(24))
-    cart = cart_service.get_cart(current_user.id)
+    """A customer's checkout, or a guest's: an email and an address instead of an account."""
+    form = _form(idempotency_key=secrets.token_urlsafe(24))
+    cart = _cart()
     if cart.is_empty:
         flash("Your cart is empty: add something before checking out.", "info")
         return redirect(url_for("cart.view"))
@@ -111,28 +136,45 @@ def checkout():
     return _render(form)
 
 
+def _place(form: CheckoutForm):
+    shipping_method_id = _as_id(form.shipping_method_id.data or "") or None
+    if _is_guest():
+        return orders.place_guest_order(
+            form.email.data or "",
+            guest_cart.lines(),
+            address=form.address_data(),
+            note=form.note.data or "",
+            idempotency_key=form.idempotency_key.data or None,
+            expected_total=form.expected_total.data or None,
+            shipping_method_id=shipping_method_id,
+            discount_code=form.discount_code.data or None,
+        )
+    chosen = form.address_id.data or NEW_ADDRESS
+    return orders.place_order(
+        current_user.id,
+        note=form.note.data or "",
+        idempotency_key=form.idempotency_key.data or None,
+        expected_total=form.expected_total.data or None,
+        address=form.address_data() if chosen == NEW_ADDRESS else None,
+        address_id=None if chosen == NEW_ADDRESS else _as_id(chosen),
+        save_address=bool(form.save_address.data),
+        shipping_method_id=shipping_method_id,
+        discount_code=form.discount_code.data or None,
+    )
+
+
 @bp.post("/checkout")
-@login_required
 def place_order():
-    form = CheckoutForm()
+    form = _form()
+    if _is_guest():
+        _address_choices(form, choose_default=False)
     if not form.validate_on_submit():
         return _render(form, 422)
     if form.review.data:
         # "Update the total": the page again, priced with what was chosen; nothing placed.
         return _render(form)
     try:
-        chosen = form.address_id.data or NEW_ADDRESS
-        placed = orders.place_order(
-            current_user.id,
-            note=form.note.data or "",
-            idempotency_key=form.idempotency_key.data or None,
-            expected_total=form.expected_total.data or None,
-            address=form.address_data() if chosen == NEW_ADDRESS else None,
-            address_id=None if chosen == NEW_ADDRESS else _as_id(chosen),
-            save_address=bool(form.save_address.data),
-            shipping_method_id=_as_id(form.shipping_method_id.data or "") or None,
-            discount_code=form.discount_code.data or None,
-        )
+        placed = _place(form)
     except OutOfStock as exc:
         return _render(form, 409, shortages=exc.shortages)
     except ProductUnavailable as exc:
@@ -156,7 +198,7 @@ def place_order():
             "Check your orders below before ordering again.",
             "warning",
         )
-        return redirect(url_for("orders.list"), code=303)
+        return redirect(url_for("cart.view" if _is_guest() else "orders.list"), code=303)
     except ValidationError as exc:
         add_service_errors(form, exc, aliases=CHECKOUT_ALIASES)
         return _render(form, 422)
@@ -165,4 +207,8 @@ def place_order():
         flash(f"Thank you! Your order #{order.id} is placed.", "success")
     else:
         flash(f"Your order #{order.id} was already placed; here it is.", "info")
+    if order.is_guest_order:
+        guest_cart.clear()
+        token = orders.guest_order_token(order)
+        return redirect(url_for("orders.guest_detail", token=token), code=303)
     return redirect(url_for("orders.detail", order_id=order.id), code=303)

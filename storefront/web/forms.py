@@ -10,6 +10,7 @@ from flask import current_app, request
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    EmailField,
     Form,
     HiddenField,
     IntegerField,
@@ -221,6 +222,16 @@ class CheckoutForm(AddressFields, FlaskForm):
     idempotency_key = HiddenField(validators=[Length(max=255)])
     # The total the page showed: the order is placed at it or not at all.
     expected_total = HiddenField(validators=[Length(max=20)])
+
+
+class GuestCheckoutForm(CheckoutForm):
+    """Checkout without an account: an email to send the order's link and news to."""
+
+    email = EmailField(
+        "Email",
+        validators=[InputRequired("Enter your email address."), Length(max=255)],
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+    )
 
 
 def shipping_label(method) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..services import orders as order_service
@@ -37,6 +37,23 @@ def detail(order_id: int):
         can_cancel=order.status in order_service.CANCELLABLE,
         cancel=cancel_confirmation(order),
     )
+
+
+@bp.get("/orders/guest/<token>")
+def guest_detail(token: str):
+    """A guest's order, through the signed link shown at checkout and mailed. The
+    link is the key: the page is not cached and not indexed (see the template)."""
+    try:
+        order = order_service.get_guest_order(token)
+    except NotFound:
+        abort(404)
+    response = make_response(
+        render_template("orders/detail.html", order=order, can_cancel=False, guest_link=True)
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
 
 
 def cancel_confirmation(order) -> Confirmation:

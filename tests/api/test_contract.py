@@ -65,6 +65,8 @@ ENDPOINTS = [
     ("GET", "/api/products/export.csv", "admin"),
     ("POST", "/api/products/import", "admin"),
     ("PATCH", "/api/products/{id}/variants/{variant_id}", "admin"),
+    ("POST", "/api/guest-orders", "anyone"),
+    ("GET", "/api/guest-orders/{token}", "anyone"),
     ("GET", "/api/cart", "customer"),
     ("POST", "/api/cart/items", "customer"),
     ("PUT", "/api/cart/items/{item_id}", "customer"),

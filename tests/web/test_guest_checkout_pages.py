@@ -1,0 +1,58 @@
+"""Guest checkout on the pages: from the cart to the order's page through its link."""
+
+from __future__ import annotations
+
+import re
+
+from storefront.extensions import db
+from storefront.models import Order
+from tests.web.conftest import ADDRESS_FORM
+
+
+def _checkout_form(client, **changes) -> dict:
+    page = client.get("/checkout").get_data(as_text=True)
+    fields = dict(
+        re.findall(r'name="(csrf_token|idempotency_key|expected_total)"[^>]*value="([^"]*)"', page)
+    )
+    return {**fields, **ADDRESS_FORM, "email": "guest@example.com", **changes}
+
+
+def test_a_guest_checks_out_and_reaches_the_order_through_its_link(client, make_product):
+    mug = make_product(name="Mug", price="12.50", stock=5)
+    client.post("/cart/add", data={"product_id": mug.id, "quantity": 2})
+    page = client.get("/checkout")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'data-testid="guest-checkout"' in html and 'name="email"' in html
+    assert "Save this address" not in html
+    response = client.post("/checkout", data=_checkout_form(client))
+    assert response.status_code == 303
+    link = response.headers["Location"]
+    assert link.startswith("/orders/guest/")
+    order_page = client.get(link)
+    assert order_page.status_code == 200
+    assert order_page.headers["Cache-Control"] == "private, no-store"
+    body = order_page.get_data(as_text=True)
+    assert "guest@example.com" in body and "Mug" in body and "BDT 25.00" in body
+    assert client.get("/cart").get_data(as_text=True).count('data-testid="cart-line"') == 0
+    order = db.session.query(Order).one()
+    assert order.guest_email == "guest@example.com" and order.user_id is None
+
+
+def test_a_bad_email_is_refused_keeping_what_was_typed(client, make_product):
+    mug = make_product(stock=5)
+    client.post("/cart/add", data={"product_id": mug.id, "quantity": 1})
+    response = client.post("/checkout", data=_checkout_form(client, email="nobody-at-all"))
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'value="nobody-at-all"' in html and 'value="House 7, Road 3"' in html
+    assert db.session.query(Order).count() == 0
+
+
+def test_a_guest_with_an_empty_cart_is_sent_back_to_it(client):
+    response = client.get("/checkout")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/cart")
+
+
+def test_a_forged_order_link_is_404(client):
+    assert client.get("/orders/guest/not-a-real-key").status_code == 404
