@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from flask import current_app
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -24,11 +24,12 @@ from ..models import (
     Order,
     OrderItem,
     OrderStatusChange,
+    OutboxMessage,
     User,
 )
 from . import accounts, addresses, discounts, notifications, pricing, shipping
 from ._sql import LIKE_ESCAPE, contains_pattern, is_storable_id
-from ._tx import write_transaction
+from ._tx import transactional, write_transaction
 from .cart import MAX_LINE_QUANTITY
 from .errors import (
     AccountDeactivated,
@@ -493,6 +494,88 @@ def place_guest_order(
         notifications.order_placed(order)
         order_id = order.id
     return PlacedOrder(order=get_order(order_id), created=True)
+
+
+# --- a guest's orders join the account of the same email ------------------------
+
+_CLAIM_SALT = "storefront.claim-guest-orders"
+CLAIM_VALID_HOURS = 24
+
+
+def _claim_signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_CLAIM_SALT)
+
+
+def guest_orders_for(user_id: int) -> int:
+    """How many guest orders carry this customer's email and are not in the account."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        return 0
+    return int(
+        db.session.scalar(
+            select(func.count(Order.id)).where(
+                Order.user_id.is_(None), Order.guest_email == user.email
+            )
+        )
+        or 0
+    )
+
+
+@transactional
+def send_claim_link(user_id: int) -> OutboxMessage | None:
+    """Mail the account's address a link that proves it is theirs; the link (opened
+    logged in) adds the guest orders of that email to the account. None: none wait."""
+    user = db.session.get(User, user_id)
+    if user is None or not guest_orders_for(user_id):
+        return None
+    token = _claim_signer().dumps({"user": user.id, "email": user.email})
+    return notifications.send(
+        "claim_guest_orders",
+        user.email,
+        "Add your guest orders to your account",
+        name=user.full_name,
+        email=user.email,
+        valid_hours=CLAIM_VALID_HOURS,
+        claim_url=notifications.link("orders.claim_guest_orders", token=token),
+    )
+
+
+class InvalidClaimLink(ValidationError):
+    code = "invalid_claim_link"
+
+    def __init__(self):
+        super().__init__(
+            "This link is not valid any more, or is for another account: "
+            "ask for a new one from your orders page.",
+            field="token",
+        )
+
+
+def check_claim_link(user_id: int, token: str) -> str:
+    """The email a claim link proves, if it was sent to this account and is fresh."""
+    try:
+        claims = _claim_signer().loads(token or "", max_age=CLAIM_VALID_HOURS * 3600)
+        owner, email = int(claims["user"]), str(claims["email"])
+    except (BadSignature, KeyError, TypeError, ValueError):
+        raise InvalidClaimLink() from None
+    user = db.session.get(User, user_id)
+    if user is None or owner != user.id or email != user.email:
+        raise InvalidClaimLink()
+    return email
+
+
+@transactional
+def claim_guest_orders(user_id: int, token: str) -> int:
+    """Add the guest orders of the link's email to the account; how many joined.
+    Their ``guest_email`` stays (their links keep working)."""
+    email = check_claim_link(user_id, token)
+    result = db.session.execute(
+        update(Order)
+        .where(Order.user_id.is_(None), Order.guest_email == email)
+        .values(user_id=user_id)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
 
 
 def order_discrepancies() -> list[dict]:

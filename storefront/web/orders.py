@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from ..services import orders as order_service
-from ..services.errors import InvalidTransition, NotFound
+from ..services.errors import InvalidTransition, NotFound, ValidationError
 from .confirm import Confirmation, confirmation_page, items_phrase
-from .forms import page_number
+from .forms import ConfirmForm, page_number
 
 bp = Blueprint("orders", __name__)
 
@@ -21,7 +30,48 @@ def list():  # noqa: A001 - the endpoint is ``orders.list``
     result = order_service.list_orders(
         user_id=current_user.id, page=page_number(), per_page=ORDERS_PER_PAGE
     )
-    return render_template("orders/list.html", orders=result)
+    return render_template(
+        "orders/list.html",
+        orders=result,
+        guest_orders=order_service.guest_orders_for(current_user.id),
+        claim_form=ConfirmForm(),
+    )
+
+
+@bp.post("/orders/claim")
+@login_required
+def send_claim_link():
+    """Mail a link that proves the account's email; opened, it adds the guest orders."""
+    if order_service.send_claim_link(current_user.id) is not None:
+        flash(
+            f"We sent a link to {current_user.email}. Open it (logged in) to add your "
+            "guest orders to this account.",
+            "success",
+        )
+    return redirect(url_for("orders.list"), code=303)
+
+
+@bp.route("/orders/claim/<token>", methods=["GET", "POST"])
+@login_required
+def claim_guest_orders(token: str):
+    """The emailed link: a confirmation page (GET changes nothing), then the join."""
+    form = ConfirmForm()
+    try:
+        email = order_service.check_claim_link(current_user.id, token)
+        if request.method == "POST" and form.validate_on_submit():
+            joined = order_service.claim_guest_orders(current_user.id, token)
+            noun = "order" if joined == 1 else "orders"
+            flash(f"{joined} guest {noun} added to your account.", "success")
+            return redirect(url_for("orders.list"), code=303)
+    except ValidationError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("orders.list"), code=303)
+    return render_template(
+        "orders/claim.html",
+        form=form,
+        email=email,
+        waiting=order_service.guest_orders_for(current_user.id),
+    )
 
 
 @bp.get("/orders/<int:order_id>")

@@ -56,3 +56,46 @@ def test_a_guest_with_an_empty_cart_is_sent_back_to_it(client):
 
 def test_a_forged_order_link_is_404(client):
     assert client.get("/orders/guest/not-a-real-key").status_code == 404
+
+
+def test_guest_orders_join_the_account_after_a_link_sent_to_its_email(
+    client, customer, make_product
+):
+    from storefront.models import OutboxMessage
+    from storefront.services import orders
+    from tests.unit.test_guest_checkout import ADDRESS
+    from tests.web.conftest import log_in_with_form
+
+    mug = make_product(stock=5)
+    orders.place_guest_order(customer.email, {mug.variants[0].id: 1}, address=ADDRESS)
+    orders.place_guest_order("someone-else@example.com", {mug.variants[0].id: 1}, address=ADDRESS)
+    log_in_with_form(client, customer.email)
+    page = client.get("/orders").get_data(as_text=True)
+    assert 'data-testid="guest-orders-waiting"' in page and "1 order was placed as a guest" in page
+    assert client.post("/orders/claim").status_code == 303
+    mail = db.session.query(OutboxMessage).filter_by(kind="claim_guest_orders").one()
+    assert mail.to_address == customer.email
+    link = re.search(r"https?://[^\s]+(/orders/claim/\S+)", mail.text_body).group(1)
+    confirm = client.get(link)
+    assert confirm.status_code == 200 and "Add it to my account" in confirm.get_data(as_text=True)
+    assert db.session.query(Order).filter_by(user_id=customer.id).count() == 0  # GET: nothing
+    done = client.post(link)
+    assert done.status_code == 303
+    assert db.session.query(Order).filter_by(user_id=customer.id).count() == 1
+    assert db.session.query(Order).filter(Order.user_id.is_(None)).count() == 1  # not theirs
+    assert "1 guest order added" in client.get("/orders").get_data(as_text=True)
+
+
+def test_a_claim_link_for_another_account_joins_nothing(client, customer, make_user, make_product):
+    from storefront.services import orders
+    from tests.unit.test_guest_checkout import ADDRESS
+    from tests.web.conftest import log_in_with_form
+
+    mug = make_product(stock=5)
+    orders.place_guest_order(customer.email, {mug.variants[0].id: 1}, address=ADDRESS)
+    other = make_user(email="other@example.com")
+    token = orders._claim_signer().dumps({"user": customer.id, "email": customer.email})
+    log_in_with_form(client, other.email)
+    response = client.post(f"/orders/claim/{token}")
+    assert response.status_code == 303
+    assert db.session.query(Order).filter(Order.user_id.is_(None)).count() == 1
