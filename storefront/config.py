@@ -77,6 +77,28 @@ def load_jwt_secret_key(instance_path: str, production: bool, secret_key: str) -
     return key
 
 
+PAYMENT_METHOD_CODES = ("cod", "bank_transfer")
+
+
+def _payment_methods(value: str | None) -> tuple[str, ...]:
+    """``PAYMENT_METHODS``: the ways the shop takes money, comma-separated, in its order."""
+    codes = tuple(c.strip() for c in (value or "cod,bank_transfer").split(",") if c.strip())
+    unknown = [c for c in codes if c not in PAYMENT_METHOD_CODES]
+    if unknown or not codes:
+        raise ConfigError(
+            f"PAYMENT_METHODS={value!r}: use one or more of {', '.join(PAYMENT_METHOD_CODES)}"
+        )
+    return codes
+
+
+def _revenue_basis(value: str | None) -> str:
+    """``REVENUE_BASIS``: the dashboard counts orders ``placed`` (default) or ``paid``."""
+    value = (value or "placed").strip()
+    if value not in ("placed", "paid"):
+        raise ConfigError(f"REVENUE_BASIS={value!r}: use placed or paid")
+    return value
+
+
 def _timezone(name: str) -> str:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -127,6 +149,8 @@ def from_environment(instance_path: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "CURRENCY": os.environ.get("CURRENCY", "BDT"),
         "LOW_STOCK_THRESHOLD": _int("LOW_STOCK_THRESHOLD", 5),
+        "PAYMENT_METHODS": _payment_methods(os.environ.get("PAYMENT_METHODS")),
+        "REVENUE_BASIS": _revenue_basis(os.environ.get("REVENUE_BASIS")),
         # The admin dashboard's days run midnight to midnight in this zone.
         "SHOP_TIMEZONE": _timezone(os.environ.get("SHOP_TIMEZONE") or "UTC"),
         "ACCESS_TOKEN_EXPIRE_MINUTES": _int("ACCESS_TOKEN_EXPIRE_MINUTES", 30),

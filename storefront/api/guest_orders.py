@@ -74,6 +74,7 @@ def place_guest_order(headers, args):
         shipping_method_id=args.get("shipping_method_id"),
         discount_code=args.get("discount_code"),
         note=args["note"],
+        payment_method=args.get("payment_method"),
         idempotency_key=headers.get("idempotency_key"),
         expected_total=args["expected_total"],
     )

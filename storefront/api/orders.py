@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import url_for
 
-from ..services import orders
+from ..services import orders, payments
 from . import ApiBlueprint
 from .addresses import ADDRESS_EXAMPLE
 from .schemas import (
@@ -15,6 +15,7 @@ from .schemas import (
     OrderPageSchema,
     OrderSchema,
     OrderStatusSchema,
+    PaymentStatusSchema,
 )
 from .security import admin_only, authenticated, current_user, customer_only
 
@@ -76,6 +77,7 @@ def place_order(headers, args):
         address_id=args.get("address_id"),
         shipping_method_id=args.get("shipping_method_id"),
         discount_code=args.get("discount_code"),
+        payment_method=args.get("payment_method"),
     )
     location = {"Location": url_for(".get_order", order_id=placed.order.id)}
     return placed.order, 201 if placed.created else 200, location
@@ -149,3 +151,23 @@ def cancel_order(order_id):
     """
     user = current_user()
     return orders.cancel_order(order_id, user.id, as_admin=user.is_admin)
+
+
+@blp.route("/<id:order_id>/payment", methods=["PUT"], endpoint="set_payment_status")
+@admin_only(blp)
+@blp.arguments(PaymentStatusSchema, example={"status": "paid"})
+@blp.response(200, OrderSchema)
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(
+    409,
+    response="CONFLICT",
+    description="Not a step of unpaid -> paid -> refunded (`invalid_payment_change`).",
+)
+def set_payment_status(args, order_id):
+    """Mark an order paid or refunded (admin)
+
+    Payment is separate from the order's status: unpaid -> paid -> refunded,
+    each change recorded with who made it and when (`payment_history`). A paid
+    order that is cancelled shows `refund_due` until it is marked refunded.
+    """
+    return payments.mark(order_id, args["status"], current_user().id)

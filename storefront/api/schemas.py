@@ -12,8 +12,9 @@ from decimal import Decimal
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
+from ..config import PAYMENT_METHOD_CODES
 from ..media import image_urls, media_url
-from ..models import DISCOUNT_KINDS, MOVEMENT_REASONS, ORDER_STATUSES, ROLES
+from ..models import DISCOUNT_KINDS, MOVEMENT_REASONS, ORDER_STATUSES, PAYMENT_STATUSES, ROLES
 from ..requests import JsonNumber, unstorable_text
 from ..services.addresses import COUNTRIES, DEFAULT_COUNTRY
 from ..services.addresses import LIMITS as ADDRESS_LIMITS
@@ -1082,6 +1083,20 @@ class StatusChangeSchema(OutputSchema):
     changed_at = timestamp()
 
 
+class PaymentChangeSchema(OutputSchema):
+    from_status = fields.String(metadata={"enum": list(PAYMENT_STATUSES)})
+    to_status = fields.String(metadata={"enum": list(PAYMENT_STATUSES)})
+    changed_at = timestamp()
+
+
+class PaymentStatusSchema(InputSchema):
+    status = fields.String(
+        required=True,
+        validate=validate.OneOf(["paid", "refunded"]),
+        metadata={"description": "unpaid -> paid -> refunded."},
+    )
+
+
 class OrderSchema(OutputSchema):
     id = fields.Integer()
     user_id = fields.Integer(allow_none=True, metadata={"description": "null: a guest's order."})
@@ -1122,6 +1137,10 @@ class OrderSchema(OutputSchema):
     )
     items = fields.List(fields.Nested(OrderItemSchema))
     status_history = fields.List(fields.Nested(StatusChangeSchema))
+    payment_method = fields.String(metadata={"enum": list(PAYMENT_METHOD_CODES), "example": "cod"})
+    payment_status = fields.String(metadata={"enum": list(PAYMENT_STATUSES)})
+    refund_due = fields.Boolean(metadata={"description": "Cancelled after it was paid: to refund."})
+    payment_history = fields.List(fields.Nested(PaymentChangeSchema))
     created_at = timestamp()
     updated_at = timestamp()
 
@@ -1163,6 +1182,10 @@ class CheckoutSchema(InputSchema):
     note = Text(
         load_default="", validate=validate.Length(max=MAX_NOTE), metadata={"example": "Ring twice"}
     )
+    payment_method = fields.String(
+        validate=validate.OneOf(PAYMENT_METHOD_CODES),
+        metadata={"description": "One the shop enables; default: its first (cod)."},
+    )
     expected_total = money_in(
         load_default=None,
         metadata={
@@ -1197,6 +1220,7 @@ class GuestCheckoutSchema(InputSchema):
     shipping_method_id = CheckoutSchema._declared_fields["shipping_method_id"]
     discount_code = CheckoutSchema._declared_fields["discount_code"]
     note = CheckoutSchema._declared_fields["note"]
+    payment_method = CheckoutSchema._declared_fields["payment_method"]
     expected_total = CheckoutSchema._declared_fields["expected_total"]
 
 

@@ -16,7 +16,14 @@ from .discount import DISCOUNT_KINDS, DiscountCode
 from .gallery import MAX_ALT, ProductImage
 from .inventory import MOVEMENT_REASONS, StockMovement
 from .mail import OUTBOX_STATUSES, OutboxMessage
-from .order import ORDER_STATUSES, Order, OrderItem, OrderStatusChange
+from .order import (
+    ORDER_STATUSES,
+    PAYMENT_STATUSES,
+    Order,
+    OrderItem,
+    OrderStatusChange,
+    PaymentChange,
+)
 from .shipping import ShippingMethod
 from .tokens import IdempotencyKey, RefreshToken, TokenFamily
 from .user import ROLES, User
@@ -41,6 +48,8 @@ __all__ = [
     "OutboxMessage",
     "Product",
     "ProductImage",
+    "PaymentChange",
+    "PAYMENT_STATUSES",
     "ProductOption",
     "ProductVariant",
     "OPTION_KEY_SEPARATOR",

@@ -14,6 +14,9 @@ if TYPE_CHECKING:
 
 ORDER_STATUSES = ("pending", "processing", "shipped", "delivered", "cancelled")
 _STATUS_SQL = ", ".join(f"'{s}'" for s in ORDER_STATUSES)
+# Payment, separate from fulfilment (storefront/services/payments.py).
+PAYMENT_STATUSES = ("unpaid", "paid", "refunded")
+_PAYMENT_SQL = ", ".join(f"'{s}'" for s in PAYMENT_STATUSES)
 # total = subtotal - discount + shipping, compared in whole cents: SQLite keeps
 # NUMERIC values as binary floats, where 0.1 + 0.2 is not 0.3.
 TOTAL_IDENTITY_SQL = (
@@ -35,6 +38,7 @@ class Order(TimestampMixin, Base):
         CheckConstraint(f"status IN ({_STATUS_SQL})", name="status_known"),
         # A customer's order, or a guest's (who gave an email instead of an account).
         CheckConstraint("user_id IS NOT NULL OR guest_email IS NOT NULL", name="has_buyer"),
+        CheckConstraint(f"payment_status IN ({_PAYMENT_SQL})", name="payment_status_known"),
         Index("ix_orders_user_created", "user_id", "created_at"),
         Index("ix_orders_status_created", "status", "created_at"),
         Index("ix_orders_created", "created_at"),
@@ -74,6 +78,10 @@ class Order(TimestampMixin, Base):
     note: Mapped[str] = mapped_column(Text, default="")
     # Given by the admin who marks the order shipped (optional); told to the customer.
     tracking_number: Mapped[str | None] = mapped_column(String(100))
+    # How the shopper pays (a code of payments.METHODS) and whether the shop has
+    # the money: unpaid -> paid -> refunded, each change in payment_changes.
+    payment_method: Mapped[str] = mapped_column(String(30), default="cod")
+    payment_status: Mapped[str] = mapped_column(String(10), default="unpaid")
 
     user: Mapped[User | None] = relationship()
     items: Mapped[list[OrderItem]] = relationship(
@@ -82,6 +90,14 @@ class Order(TimestampMixin, Base):
     status_history: Mapped[list[OrderStatusChange]] = relationship(
         back_populates="order", order_by="OrderStatusChange.id", cascade="all"
     )
+    payment_history: Mapped[list[PaymentChange]] = relationship(
+        back_populates="order", order_by="PaymentChange.id", cascade="all"
+    )
+
+    @property
+    def refund_due(self) -> bool:
+        """Cancelled after it was paid: the shop owes the money back ("to refund")."""
+        return self.status == "cancelled" and self.payment_status == "paid"
 
     @property
     def buyer_email(self) -> str:
@@ -146,6 +162,23 @@ class OrderStatusChange(TimestampMixin, Base):
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     order: Mapped[Order] = relationship(back_populates="status_history")
+
+    @property
+    def changed_at(self):
+        return self.created_at
+
+
+class PaymentChange(TimestampMixin, Base):
+    """Who marked an order paid or refunded, and when."""
+
+    __tablename__ = "payment_changes"
+
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    from_status: Mapped[str] = mapped_column(String(10))
+    to_status: Mapped[str] = mapped_column(String(10))
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    order: Mapped[Order] = relationship(back_populates="payment_history")
 
     @property
     def changed_at(self):

@@ -27,7 +27,7 @@ from ..models import (
     OutboxMessage,
     User,
 )
-from . import accounts, addresses, discounts, notifications, pricing, shipping
+from . import accounts, addresses, discounts, notifications, payments, pricing, shipping
 from ._sql import LIKE_ESCAPE, contains_pattern, is_storable_id
 from ._tx import transactional, write_transaction
 from .cart import MAX_LINE_QUANTITY
@@ -109,6 +109,13 @@ def _check_checkout_input(
     return shipping_address, note
 
 
+def _check_payment_method(code: str | None, errors: dict) -> None:
+    try:
+        payments.choose(code)
+    except ValidationError as exc:
+        errors["payment_method"] = exc.message
+
+
 def _replay(
     user_id: int | None, key: str, fingerprint: str, guest_email: str | None = None
 ) -> int | None:
@@ -140,6 +147,7 @@ def place_order(
     save_address: bool = False,
     shipping_method_id: int | None = None,
     discount_code: str | None = None,
+    payment_method: str | None = None,
 ) -> PlacedOrder:
     """Turn the customer's cart into an order, all or nothing.
 
@@ -166,6 +174,8 @@ def place_order(
     ``expected_total`` is the total the shopper was shown: when the order
     would cost anything else (a price moved), nothing is ordered and
     ``TotalChanged`` carries the new figures.
+
+    ``payment_method`` is one the shop enables (``payments``); None: its first.
     """
     structured = address is not None or address_id is not None
     errors: dict[str, str] = {}
@@ -177,6 +187,7 @@ def place_order(
             checked_address = addresses.check_address(address)
         except ValidationError as exc:
             errors.update({f"address.{k}": v for k, v in exc.errors.items()})
+    _check_payment_method(payment_method, errors)
     shipping_address, note = _check_checkout_input(
         shipping_address, note, idempotency_key, structured=structured, errors=errors
     )
@@ -191,6 +202,7 @@ def place_order(
         address_id=address_id,
         shipping_method_id=shipping_method_id,
         discount_code=discounts.normalize(discount_code) or None,
+        payment_method=payment_method or None,
     )
     with write_transaction() as session:
         cart = session.scalar(select(Cart).where(Cart.user_id == user_id).with_for_update())
@@ -238,6 +250,7 @@ def place_order(
             shipping_address=shipping_address,
             note=note,
             expected_total=expected_total,
+            payment_method=payment_method,
         )
         for item in items:
             session.delete(item)
@@ -266,6 +279,7 @@ def _create_order(
     shipping_address: str,
     note: str,
     expected_total: Decimal | None,
+    payment_method: str | None = None,
 ) -> Order:
     """The heart of checkout, for a customer's cart or a guest's lines, inside the
     caller's transaction: lock the variants (ascending ids) and their products,
@@ -320,10 +334,13 @@ def _create_order(
     if expected_total is not None and expected_total != quote.total:
         raise TotalChanged(quote, expected_total)
 
+    provider = payments.choose(payment_method)
     order = Order(
         user_id=user_id,
         guest_email=guest_email,
         status="pending",
+        payment_method=provider.code,
+        payment_status="unpaid",
         subtotal=quote.subtotal,
         discount_amount=quote.discount_amount,
         shipping_fee=quote.shipping_fee,
@@ -365,6 +382,7 @@ def _create_order(
     )
     if code is not None:
         discounts.count_use(code)
+    provider.start(order)  # a gateway's hook; offline methods do nothing
     return order
 
 
@@ -429,6 +447,7 @@ def place_guest_order(
     note: str = "",
     idempotency_key: str | None = None,
     expected_total: Decimal | str | None = None,
+    payment_method: str | None = None,
 ) -> PlacedOrder:
     """A guest's order: an email and an address instead of an account, ``lines`` of
     ``{variant_id: quantity}`` (the guest's cart) instead of a cart row. The same
@@ -448,6 +467,7 @@ def place_guest_order(
             checked_address = addresses.check_address(address)
         except ValidationError as exc:
             errors.update({f"address.{k}": v for k, v in exc.errors.items()})
+    _check_payment_method(payment_method, errors)
     _, note = _check_checkout_input(None, note, idempotency_key, structured=True, errors=errors)
     checked_lines = _check_guest_lines(lines)
     if expected_total is not None and expected_total != "":
@@ -462,6 +482,7 @@ def place_guest_order(
         address=checked_address.as_dict(),
         shipping_method_id=shipping_method_id,
         discount_code=discounts.normalize(discount_code) or None,
+        payment_method=payment_method or None,
     )
     with write_transaction() as session:
         _lock_guest(email)
@@ -480,6 +501,7 @@ def place_guest_order(
             shipping_address=checked_address.as_text(),
             note=note,
             expected_total=expected_total,
+            payment_method=payment_method,
         )
         if idempotency_key is not None:
             session.add(
@@ -638,6 +660,7 @@ def _order_query():
     return select(Order).options(
         selectinload(Order.items),
         selectinload(Order.status_history),
+        selectinload(Order.payment_history),
         joinedload(Order.user),
     )
 

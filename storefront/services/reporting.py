@@ -12,7 +12,9 @@ shipping), summed as whole cents so no float is involved even on SQLite,
 which keeps NUMERIC values as binary floats. Orders and units count the
 same orders; the average order value is revenue / orders, to the cent. A
 product's revenue is the sum of its order lines (price times quantity as
-sold, before an order's discount), on the same orders.
+sold, before an order's discount), on the same orders. With
+``REVENUE_BASIS=paid`` only paid orders count (cash collected, transfer
+received); the default, ``placed``, counts every order not cancelled.
 
 Days are calendar days in the shop's time zone (``SHOP_TIMEZONE``, default
 UTC): a range from D1 to D2 is every order placed from local midnight at
@@ -33,7 +35,7 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import Order, OrderItem, Product, User
-from . import inventory
+from . import inventory, payments
 from .errors import ValidationError
 from .money import CENT
 
@@ -267,8 +269,12 @@ def _cents_to_money(cents) -> Decimal:
 
 
 def _sold_between(start: datetime, end: datetime):
-    """The orders that count: placed in [start, end), not cancelled."""
-    return (Order.created_at >= start, Order.created_at < end, Order.status != "cancelled")
+    """The orders that count: placed in [start, end), not cancelled, and, when the
+    shop counts revenue when paid (``REVENUE_BASIS=paid``), paid."""
+    conditions = (Order.created_at >= start, Order.created_at < end, Order.status != "cancelled")
+    if payments.revenue_counts_paid_only():
+        conditions += (Order.payment_status == "paid",)
+    return conditions
 
 
 def compare_figures(date_range: DateRange, tz: ZoneInfo | None = None) -> tuple[Figures, Figures]:

@@ -11,7 +11,7 @@ import secrets
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from ..services import addresses, discounts, orders, pricing, shipping
+from ..services import addresses, discounts, orders, payments, pricing, shipping
 from ..services import cart as cart_service
 from ..services.errors import (
     DiscountRefused,
@@ -83,6 +83,15 @@ def _shipping_choices(form: CheckoutForm):
     return methods, chosen
 
 
+def _payment_choices(form: CheckoutForm):
+    """The shop's payment methods; the chosen one (or the first) is checked."""
+    methods = payments.enabled_methods()
+    form.payment_method.choices = [(m.code, m.label) for m in methods]
+    chosen = next((m for m in methods if m.code == form.payment_method.data), methods[0])
+    form.payment_method.data = chosen.code
+    return methods, chosen
+
+
 def _discount(form: CheckoutForm, subtotal):
     """The discount the entered code gives now (shown before confirming), or its refusal
     next to the field and no discount."""
@@ -108,6 +117,7 @@ def _render(form: CheckoutForm, status: int = 200, **problems):
     discount, code = _discount(form, pricing.quote_cart(cart).subtotal)
     quote = pricing.quote_cart(cart, method, discount)
     book = _address_choices(form, choose_default=False)
+    payment_methods, payment = _payment_choices(form)
     # Whatever total this page shows is the one its "Place order" confirms.
     form.expected_total.data = str(quote.total)
     page = render_template(
@@ -119,6 +129,8 @@ def _render(form: CheckoutForm, status: int = 200, **problems):
         methods=methods,
         method=method,
         code=code,
+        payment_methods=payment_methods,
+        payment=payment,
         **problems,
     )
     return page, status
@@ -148,6 +160,7 @@ def _place(form: CheckoutForm):
             expected_total=form.expected_total.data or None,
             shipping_method_id=shipping_method_id,
             discount_code=form.discount_code.data or None,
+            payment_method=form.payment_method.data or None,
         )
     chosen = form.address_id.data or NEW_ADDRESS
     return orders.place_order(
@@ -160,6 +173,7 @@ def _place(form: CheckoutForm):
         save_address=bool(form.save_address.data),
         shipping_method_id=shipping_method_id,
         discount_code=form.discount_code.data or None,
+        payment_method=form.payment_method.data or None,
     )
 
 

@@ -215,6 +215,8 @@ class CheckoutForm(AddressFields, FlaskForm):
     address_id = RadioField("Ship to", choices=[], validate_choice=False, default=NEW_ADDRESS)
     save_address = BooleanField("Save this address in my address book", default=True)
     shipping_method_id = RadioField("Delivery", choices=[], validate_choice=False)
+    # One of the methods the shop enables (services/payments.py); the service checks it.
+    payment_method = RadioField("Payment", choices=[], validate_choice=False)
     discount_code = StringField("Discount code (optional)", validators=[Length(max=70)])
     # The "Update the total" button: show the page priced as chosen, place nothing.
     review = SubmitField("Update the total")

@@ -24,7 +24,7 @@ from ..services import cart as cart_service
 from ..services import catalog as catalog_service
 from ..services import categories as categories_service
 from ..services import inventory as inventory_service
-from ..services import stock_alerts
+from ..services import payments, stock_alerts
 from ..services import variants as variant_service
 from ..services.errors import NotFound, ValidationError
 from ..services.money import display_money
@@ -325,6 +325,7 @@ def register_template_helpers(app: Flask) -> None:
         product_images=product_images,
         stock_state=stock_state,
         price_label=price_label,
+        payment_label=payments.label,
         variant_picker=variant_picker,
         header_cart_count=header_cart_count,
     )

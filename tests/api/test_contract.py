@@ -66,6 +66,7 @@ ENDPOINTS = [
     ("POST", "/api/products/import", "admin"),
     ("PATCH", "/api/products/{id}/variants/{variant_id}", "admin"),
     ("POST", "/api/guest-orders", "anyone"),
+    ("PUT", "/api/orders/{id}/payment", "admin"),
     ("GET", "/api/guest-orders/{token}", "anyone"),
     ("GET", "/api/cart", "customer"),
     ("POST", "/api/cart/items", "customer"),

@@ -51,3 +51,25 @@ def test_an_idempotency_key_replays_the_guests_order(client, make_product):
     second = client.post("/api/guest-orders", json=body, headers=headers)
     assert (first.status_code, second.status_code) == (201, 200)
     assert first.get_json()["order"]["id"] == second.get_json()["order"]["id"]
+
+
+def test_an_admin_marks_an_order_paid_then_refunded(client, as_admin, as_customer, make_product):
+    mug = make_product(stock=5)
+    order = _order(client, mug.variants[0].id, payment_method="bank_transfer").get_json()["order"]
+    assert (order["payment_method"], order["payment_status"]) == ("bank_transfer", "unpaid")
+    url = f"/api/orders/{order['id']}/payment"
+    assert client.put(url, json={"status": "paid"}).status_code == 401
+    assert client.put(url, json={"status": "paid"}, headers=as_customer).status_code == 403
+    paid = client.put(url, json={"status": "paid"}, headers=as_admin)
+    assert paid.status_code == 200 and paid.get_json()["payment_status"] == "paid"
+    again = client.put(url, json={"status": "paid"}, headers=as_admin)
+    assert again.status_code == 409 and again.get_json()["code"] == "invalid_payment_change"
+    cancel = client.put(
+        f"/api/orders/{order['id']}/status", json={"status": "cancelled"}, headers=as_admin
+    )
+    assert cancel.get_json()["refund_due"] is True
+    refunded = client.put(url, json={"status": "refunded"}, headers=as_admin).get_json()
+    assert refunded["refund_due"] is False
+    assert [c["to_status"] for c in refunded["payment_history"]] == ["paid", "refunded"]
+    bad = client.put(url, json={"status": "lost"}, headers=as_admin)
+    assert bad.status_code == 422

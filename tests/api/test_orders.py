@@ -14,6 +14,7 @@ ORDER_KEYS = {
     "id", "user_id", "status", "total_amount", "shipping_address", "note", "items",
     "status_history", "created_at", "updated_at", "tracking_number", "subtotal",
     "discount_amount", "shipping_fee", "address", "shipping_method", "discount_code",
+    "guest_email", "payment_method", "payment_status", "payment_history", "refund_due",
 }  # fmt: skip
 
 

@@ -4,7 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ...models import ORDER_STATUSES
-from ...services import orders, reporting
+from ...services import orders, payments, reporting
 from ...services.errors import Conflict, NotFound, ValidationError
 from ..confirm import Confirmation, confirmation_page, items_phrase
 from . import bp, page_number
@@ -61,11 +61,17 @@ def order_detail(order_id: int):
         order = orders.get_order(order_id)
     except NotFound:
         abort(404)
-    changed_by = reporting.people(c.changed_by_id for c in order.status_history)
+    changed_by = reporting.people(
+        [c.changed_by_id for c in order.status_history]
+        + [c.changed_by_id for c in order.payment_history]
+    )
     return render_template(
         "admin/order.html",
         order=order,
         changed_by=changed_by,
+        payment_transitions=[
+            (s, PAYMENT_LABELS[s]) for s in payments.PAYMENT_TRANSITIONS[order.payment_status]
+        ],
         transitions=[(s, ACTIONS.get(s, s)) for s in orders.allowed_transitions(order.status)],
         form=OrderStatusForm(),
         max_tracking_number=orders.MAX_TRACKING_NUMBER,
@@ -118,4 +124,23 @@ def change_order_status(order_id: int):
             flash(f"Order #{order.id} is cancelled; its items are back in stock.", "success")
         else:
             flash(f"Order #{order.id} is now {order.status}.", "success")
+    return redirect(url_for("admin.order_detail", order_id=order_id))
+
+
+PAYMENT_LABELS = {"paid": "Mark paid", "refunded": "Mark refunded"}
+
+
+@bp.post("/orders/<int:order_id>/payment")
+def change_payment_status(order_id: int):
+    form = OrderStatusForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        order = payments.mark(order_id, form.new_status.data, actor_id=current_user.id)
+    except NotFound:
+        abort(404)
+    except (Conflict, ValidationError) as exc:
+        flash(f"Not changed: {exc.message}", "error")
+    else:
+        flash(f"Order #{order.id} is marked {order.payment_status}.", "success")
     return redirect(url_for("admin.order_detail", order_id=order_id))
