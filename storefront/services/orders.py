@@ -700,9 +700,12 @@ def list_orders(
         stmt = stmt.where(Order.status == status)
     if customer:
         pattern = contains_pattern(customer.strip())
-        stmt = stmt.join(User, User.id == Order.user_id).where(
+        # A customer by email or name; a guest by the email and name on the order.
+        stmt = stmt.outerjoin(User, User.id == Order.user_id).where(
             func.lower(User.email).like(pattern, escape=LIKE_ESCAPE)
             | func.lower(User.full_name).like(pattern, escape=LIKE_ESCAPE)
+            | func.lower(Order.guest_email).like(pattern, escape=LIKE_ESCAPE)
+            | func.lower(Order.address_full_name).like(pattern, escape=LIKE_ESCAPE)
         )
     stmt = stmt.order_by(Order.created_at.desc(), Order.id.desc())
     return paginate(stmt, page, per_page)

@@ -99,3 +99,23 @@ def test_a_claim_link_for_another_account_joins_nothing(client, customer, make_u
     response = client.post(f"/orders/claim/{token}")
     assert response.status_code == 303
     assert db.session.query(Order).filter(Order.user_id.is_(None)).count() == 1
+
+
+def test_the_admin_sees_guest_orders_in_the_list_and_finds_them_by_email(
+    client, admin, make_product
+):
+    from storefront.services import orders
+    from tests.unit.test_guest_checkout import ADDRESS
+    from tests.web.test_admin_access import log_in
+
+    mug = make_product(stock=5)
+    order = orders.place_guest_order(
+        "rina@example.com", {mug.variants[0].id: 1}, address=ADDRESS
+    ).order
+    log_in(client, admin)
+    listing = client.get("/admin/orders?customer=rina@").get_data(as_text=True)
+    assert "rina@example.com" in listing and "Guest" in listing
+    page = client.get(f"/admin/orders/{order.id}").get_data(as_text=True)
+    assert "rina@example.com" in page and "Rina Guest" in page
+    dashboard = client.get("/admin/")
+    assert dashboard.status_code == 200
