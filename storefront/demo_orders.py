@@ -153,6 +153,22 @@ def _date_in_the_past(order_id: int, placed_at: datetime, now: datetime) -> None
         movement.created_at = movement.updated_at = moment
 
 
+def _every_status_shown(plan: list, now: datetime) -> None:
+    """The demo shows every status whatever the time of day it is seeded: when chance
+    left pending or processing out, the youngest order that could be in it takes it
+    (processing: placed 6 hours ago or more)."""
+    shown = {status for _, status in plan}
+    if "pending" not in shown and plan:
+        youngest = max(range(len(plan)), key=lambda i: plan[i][0])
+        plan[youngest] = (plan[youngest][0], "pending")
+        shown = {status for _, status in plan}
+    if "processing" not in shown:
+        candidates = [i for i, (m, s) in enumerate(plan) if now - m >= timedelta(hours=6)]
+        if candidates:
+            youngest = max(candidates, key=lambda i: plan[i][0])
+            plan[youngest] = (plan[youngest][0], "processing")
+
+
 def seed_past_orders(
     count: int = ORDERS, days: int = DAYS, *, seed: int = 13, now: datetime | None = None
 ) -> SeededOrders:
@@ -165,7 +181,9 @@ def seed_past_orders(
     customers = demo_customers()
     emails = [c.email for c in customers]
     created = skipped = 0
-    for moment in _moments(count, days, now, rng):
+    plan = [(moment, _status_for(now - moment, rng)) for moment in _moments(count, days, now, rng)]
+    _every_status_shown(plan, now)
+    for moment, status in plan:
         in_stock = list(
             db.session.scalars(
                 select(ProductVariant)
@@ -181,12 +199,11 @@ def seed_past_orders(
         if not in_stock:
             skipped += 1
             continue
-        index = rng.randrange(len(customers))
+        index = basket.randrange(len(customers))
         buyer = customers[index]
         address = _address(index)
         picks = basket.sample(in_stock, k=min(len(in_stock), basket.choice((1, 1, 1, 2, 2, 3))))
         methods = shipping.list_methods(country=address["country"])
-        status = _status_for(now - moment, rng)
         with write_transaction():
             cart.clear_cart(buyer.id)
             for variant in picks:

@@ -38,11 +38,14 @@ def list():  # noqa: A001 - the endpoint is ``orders.list``
     )
 
 
-@bp.post("/orders/claim")
+@bp.route("/orders/claim", methods=["GET", "POST"])
 @login_required
 def send_claim_link():
-    """Mail a link that proves the account's email; opened, it adds the guest orders."""
-    if order_service.send_claim_link(current_user.id) is not None:
+    """Mail a link that proves the account's email; opened, it adds the guest orders.
+    (GET, as after logging in on the way here, changes nothing: back to the orders.)"""
+    if request.method == "POST" and ConfirmForm().validate_on_submit():
+        if order_service.send_claim_link(current_user.id) is None:
+            return redirect(url_for("orders.list"), code=303)
         flash(
             f"We sent a link to {current_user.email}. Open it (logged in) to add your "
             "guest orders to this account.",
