@@ -711,7 +711,8 @@ def list_orders(
     return paginate(stmt, page, per_page)
 
 
-def _lock_order(order_id: int) -> Order:
+def lock_order(order_id: int) -> Order:
+    """The order, locked for this transaction (NotFound for an id no order has)."""
     if not is_storable_id(order_id):
         raise NotFound("No such order.")
     order = db.session.scalar(
@@ -786,7 +787,7 @@ def change_order_status(
         raise ValidationError(f"Status is one of: {', '.join(ORDER_STATUSES)}.", field="status")
     tracking_number = _check_tracking_number(new_status, tracking_number)
     with write_transaction():
-        order = _lock_order(order_id)
+        order = lock_order(order_id)
         if new_status not in allowed_transitions(order.status):
             raise InvalidTransition(f"An order that is {order.status} cannot become {new_status}.")
         if tracking_number is not None:
@@ -802,7 +803,7 @@ def change_order_status(
 def cancel_order(order_id: int, actor_id: int, *, as_admin: bool = False) -> Order:
     """The owner (or an admin) cancels before shipping: stock comes back."""
     with write_transaction():
-        order = _lock_order(order_id)
+        order = lock_order(order_id)
         if not as_admin and order.user_id != actor_id:
             raise NotFound("No such order.")
         _cancel_locked(order, actor_id)

@@ -20,12 +20,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import select
 
 from ..models import Order, PaymentChange
-from ._sql import is_storable_id
 from ._tx import write_transaction
-from .errors import Conflict, NotFound, ValidationError
+from .errors import Conflict, ValidationError
 
 # What each payment status may become.
 PAYMENT_TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -90,21 +88,12 @@ class InvalidPaymentChange(Conflict):
 
 def mark(order_id: int, new_status: str, actor_id: int | None) -> Order:
     """An admin marks an order ``paid`` or ``refunded``, recorded with who and when."""
-    from .orders import get_order
+    from .orders import get_order, lock_order  # orders imports this module
 
     if new_status not in ("paid", "refunded"):
         raise ValidationError("Mark an order paid or refunded.", field="status")
-    if not is_storable_id(order_id):
-        raise NotFound("No such order.")
     with write_transaction() as session:
-        order = session.scalar(
-            select(Order)
-            .where(Order.id == order_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-        if order is None:
-            raise NotFound("No such order.")
+        order = lock_order(order_id)
         if new_status not in PAYMENT_TRANSITIONS[order.payment_status]:
             raise InvalidPaymentChange(
                 f"An order that is {order.payment_status} cannot be marked {new_status}."
