@@ -155,6 +155,11 @@
         return;
       }
       if (price) { price.textContent = match.price; }
+      var large = document.querySelector(".gallery-large");
+      if (large && match.image) {
+        large.removeAttribute("srcset");
+        large.src = match.image;
+      }
       status.textContent = match.label + ": " + match.stock + ".";
       status.className = "variant-status stock-" + match.level;
       if (button) { button.disabled = match.level === "out"; }

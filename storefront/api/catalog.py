@@ -320,7 +320,9 @@ def add_images(args, product_id):
     ]
     if len(uploads) != len(args["image"]):
         raise InvalidImage("Upload files in the multipart field 'image'.")
-    images.add_images(product_id, uploads, alt=args.get("alt", ""))
+    images.add_images(
+        product_id, uploads, alt=args.get("alt", ""), variant_id=args.get("variant_id")
+    )
     return catalog.get_product(product_id, include_inactive=True), 201
 
 
@@ -335,7 +337,10 @@ def update_image(args, product_id, image_id):
     `position` 0 makes it the cover (the others shift down); a position past
     the last image is 422. Answers the product with its gallery.
     """
-    images.update_image(product_id, image_id, alt=args.get("alt"), position=args.get("position"))
+    changes = {"variant_id": args["variant_id"]} if "variant_id" in args else {}
+    images.update_image(
+        product_id, image_id, alt=args.get("alt"), position=args.get("position"), **changes
+    )
     return catalog.get_product(product_id, include_inactive=True)
 
 

@@ -66,7 +66,10 @@ def product_dict(product) -> dict:
         "created_at": _timestamp(product.created_at),
         "updated_at": _timestamp(product.updated_at),
         "options": [{"name": o.name, "values": list(o.values)} for o in product.options],
-        "variants": [variant_dict(v, image_url) for v in product.variants],
+        "variants": [
+            variant_dict(v, image_urls(v, public=True)[0] if v.image_path else image_url)
+            for v in product.variants
+        ],
     }
 
 
@@ -81,6 +84,7 @@ def product_detail_dict(product) -> dict:
             "thumbnail_url": media_url(thumbnail_path(image.path), public=True),
             "alt": image.alt or name,
             "position": image.position,
+            "variant_id": image.variant_id,
         }
         for image in product.images
     ]

@@ -498,7 +498,8 @@ class ProductOptionSchema(OutputSchema):
 
 
 def _variant_image_url(variant):
-    return _image_urls(variant.product)[0]
+    """The first image tied to the variant, else the product's cover."""
+    return _image_urls(variant if variant.image_path else variant.product)[0]
 
 
 class VariantSchema(OutputSchema):
@@ -575,6 +576,10 @@ class ProductImageSchema(OutputSchema):
         metadata={"type": "string", "description": "The product's name unless one was written."},
     )
     position = fields.Integer(metadata={"description": "0 is the cover; then in order."})
+    variant_id = fields.Integer(
+        allow_none=True,
+        metadata={"description": "The variant it shows; null: the product as a whole."},
+    )
 
 
 class ProductDetailSchema(ProductSchema):
@@ -737,6 +742,10 @@ class ImagesUploadSchema(Schema):
         validate=validate.Length(max=MAX_ALT),
         metadata={"description": "Alt text for every image sent; empty: the product's name."},
     )
+    variant_id = ident(
+        strict=False,
+        metadata={"description": "The variant these images show (the red one shows red)."},
+    )
 
 
 class ImageUpdateSchema(InputSchema):
@@ -748,6 +757,10 @@ class ImageUpdateSchema(InputSchema):
         strict=True,
         validate=validate.Range(0, MAX_IMAGES_PER_PRODUCT - 1),
         metadata={"example": 0, "description": "0 makes it the cover; the others shift."},
+    )
+    variant_id = ident(
+        allow_none=True,
+        metadata={"description": "The variant it shows; null: the product as a whole."},
     )
 
 

@@ -152,6 +152,9 @@ class ProductVariant(TimestampMixin, Base):
     option_key: Mapped[str] = mapped_column(String(600), default="")
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # The first gallery image tied to this variant (kept by services/images.py with
+    # every gallery change), so its URL needs no join; None: the product's cover.
+    image_path: Mapped[str | None] = mapped_column(String(255))
 
     product: Mapped[Product] = relationship(back_populates="variants")
 

@@ -36,6 +36,8 @@ class ProductImage(TimestampMixin, Base):
     # (those have no responsive widths, only the image and its thumbnail).
     width: Mapped[int | None] = mapped_column(Integer)
     height: Mapped[int | None] = mapped_column(Integer)
+    # The variant this image shows (the red one shows red); None: the product as a whole.
+    variant_id: Mapped[int | None] = mapped_column(ForeignKey("product_variants.id"), index=True)
 
     product: Mapped[Product] = relationship(
         backref=backref(

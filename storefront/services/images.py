@@ -63,7 +63,7 @@ from ..models import MAX_ALT, Product, ProductImage, utcnow
 from . import catalog
 from ._tx import transactional, write_transaction
 from .errors import DomainError, NotFound, ValidationError
-from .inventory import lock_products
+from .inventory import lock_product_variants
 
 log = logging.getLogger(__name__)
 
@@ -411,7 +411,9 @@ def _gallery(product_id: int) -> list[ProductImage]:
 
 
 def _locked(product_id: int) -> tuple[Product, list[ProductImage]]:
-    product = lock_products([product_id]).get(product_id)
+    # Variants first, then the product (the store's lock order): a gallery change
+    # writes the variants' image_path.
+    product, _variants = lock_product_variants(product_id)
     if product is None:
         raise NotFound("No such product.")
     return product, _gallery(product_id)
@@ -436,9 +438,17 @@ def _arrange(product: Product, ordered: list[ProductImage]) -> None:
     cover = ordered[0].path if ordered else None
     if product.image_path != cover:
         product.image_path = cover
+    # Each variant's picture: the first image tied to it, or none (then the cover).
+    for variant in product.variants:
+        tied = next((img.path for img in ordered if img.variant_id == variant.id), None)
+        if variant.image_path != tied:
+            variant.image_path = tied
     # The product page and the API's product show the gallery: the product changed.
     product.updated_at = utcnow()
     db.session.flush()
+
+
+UNCHANGED = object()  # update_image: leave the image's variant as it is
 
 
 def _check_alt(alt) -> str:
@@ -453,9 +463,21 @@ def list_images(product_id: int) -> list[ProductImage]:
     return _gallery(product_id)
 
 
+def _check_variant(product: Product, variant_id) -> int | None:
+    """A variant of this product (its id), or None for the product as a whole."""
+    if variant_id in (None, "", 0):
+        return None
+    if not any(v.id == variant_id for v in product.variants):
+        raise NotFound("No such variant of this product.", field="variant_id")
+    return variant_id
+
+
 @transactional
-def _attach(product_id: int, stored: list[StoredImage], alt: str) -> list[ProductImage]:
+def _attach(
+    product_id: int, stored: list[StoredImage], alt: str, variant_id: int | None = None
+) -> list[ProductImage]:
     product, gallery = _locked(product_id)
+    variant_id = _check_variant(product, variant_id)
     if len(gallery) + len(stored) > MAX_IMAGES_PER_PRODUCT:
         room = MAX_IMAGES_PER_PRODUCT - len(gallery)
         raise ValidationError(
@@ -472,6 +494,7 @@ def _attach(product_id: int, stored: list[StoredImage], alt: str) -> list[Produc
             position=len(gallery) + offset,
             width=item.width,
             height=item.height,
+            variant_id=variant_id,
         )
         db.session.add(image)
         added.append(image)
@@ -515,7 +538,9 @@ def attach_images(product_id: int, stored: list[StoredImage], alt: str = "") -> 
     return _attach(product_id, stored, _check_alt(alt))
 
 
-def add_images(product_id: int, uploads: list[Upload], alt: str = "") -> list[ProductImage]:
+def add_images(
+    product_id: int, uploads: list[Upload], alt: str = "", variant_id: int | None = None
+) -> list[ProductImage]:
     """Add images at the end of a product's gallery (the first one added to none is its cover).
 
     All or nothing: every file goes through the checks first; one refused file
@@ -525,7 +550,7 @@ def add_images(product_id: int, uploads: list[Upload], alt: str = "") -> list[Pr
     catalog.get_product(product_id, include_inactive=True)  # 404 before any work
     stored = store_uploads(uploads)
     try:
-        return _attach(product_id, stored, alt)
+        return _attach(product_id, stored, alt, variant_id)
     except BaseException:
         discard(stored)
         raise
@@ -600,13 +625,21 @@ def _find(gallery: list[ProductImage], image_id: int) -> ProductImage:
 
 @transactional
 def update_image(
-    product_id: int, image_id: int, *, alt: str | None = None, position: int | None = None
+    product_id: int,
+    image_id: int,
+    *,
+    alt: str | None = None,
+    position: int | None = None,
+    variant_id=UNCHANGED,
 ) -> ProductImage:
-    """Change an image's alt text and/or move it to ``position`` (0 makes it the cover)."""
+    """Change an image's alt text, the variant it shows (None: the whole product),
+    and/or move it to ``position`` (0 makes it the cover)."""
     product, gallery = _locked(product_id)
     image = _find(gallery, image_id)
     if alt is not None:
         image.alt = _check_alt(alt)
+    if variant_id is not UNCHANGED:
+        image.variant_id = _check_variant(product, variant_id)
     if position is not None:
         if isinstance(position, bool) or not isinstance(position, int):
             raise ValidationError("A position is a whole number.", field="position")

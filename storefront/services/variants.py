@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
-from sqlalchemy import delete, exists, func, select
+from sqlalchemy import delete, exists, func, select, update
 
 from ..extensions import db
 from ..models import (
@@ -26,6 +26,7 @@ from ..models import (
     CartItem,
     OrderItem,
     Product,
+    ProductImage,
     ProductOption,
     ProductVariant,
     StockMovement,
@@ -217,6 +218,13 @@ def set_options(product_id: int, options, actor_id: int | None = None) -> Produc
             field="options",
         )
     for variant in doomed:
+        # Its pictures show the whole product again.
+        db.session.execute(
+            update(ProductImage)
+            .where(ProductImage.variant_id == variant.id)
+            .values(variant_id=None)
+        )
+        variant.image_path = None
         if _is_referenced(variant.id):
             variant.is_active = False
         else:

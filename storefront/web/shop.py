@@ -300,6 +300,8 @@ def variant_picker(product) -> VariantChoice | None:
                 "price": display_money(v.unit_price, currency),
                 "stock": stock_state(v).label,
                 "level": stock_state(v).level,
+                # Its own picture (the red one shows red), for the script to show.
+                "image": image_urls(v)[0] if v.image_path else None,
             }
             for v in on_sale
         ],

@@ -52,3 +52,34 @@ def test_downgrade_works_on_an_empty_database(scratch_app):  # noqa: F811
     upgrade()
     downgrade(revision=BEFORE)
     upgrade()
+
+
+def test_images_made_before_variant_images_show_the_whole_product(scratch_app):  # noqa: F811
+    upgrade(revision="c11f_payment_status")
+    run = db.session.execute
+    run(
+        text(
+            "INSERT INTO products (id, name, slug, description, price, min_price, stock_quantity, "
+            "image_path, is_active) VALUES (1, 'Mug', 'mug', '', 5, 5, 0, 'products/a.png', :yes)"
+        ),
+        {"yes": True},
+    )
+    run(
+        text(
+            "INSERT INTO product_variants (id, product_id, sku, stock_quantity, option_values, "
+            "option_key, is_active, position) VALUES (1, 1, 'P1', 0, '[]', '', :yes, 0)"
+        ),
+        {"yes": True},
+    )
+    run(
+        text(
+            "INSERT INTO product_images (product_id, path, alt, position) "
+            "VALUES (1, 'products/a.png', '', 0)"
+        )
+    )
+    db.session.commit()
+    upgrade()
+    assert run(text("SELECT variant_id FROM product_images")).all() == [(None,)]
+    assert run(text("SELECT image_path FROM product_variants")).all() == [(None,)]
+    db.session.remove()
+    assert scratch_app.test_cli_runner().invoke(args=["check-stock"]).exit_code == 0

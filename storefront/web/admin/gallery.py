@@ -6,7 +6,7 @@ the page is the product's edit page (``products._form_page``).
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, flash, redirect, request, url_for
 
 from ...services import images
 from ...services.errors import NotFound, ValidationError
@@ -53,8 +53,12 @@ def add_images(product_id: int):
 def image_alt(product_id: int, image_id: int):
     form = ImageAltForm()
     if form.validate_on_submit():
+        changes = {}
+        if "variant_id" in request.form:  # only products with options offer the choice
+            raw = request.form["variant_id"]
+            changes["variant_id"] = int(raw) if raw.isdigit() and len(raw) <= 10 else None
         try:
-            images.update_image(product_id, image_id, alt=form.alt.data or "")
+            images.update_image(product_id, image_id, alt=form.alt.data or "", **changes)
         except NotFound:
             abort(404)
         except ValidationError as exc:
