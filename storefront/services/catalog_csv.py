@@ -110,6 +110,10 @@ def export_rows() -> Iterator[list[str]]:
 def _product_rows(product: Product) -> Iterator[list[str]]:
     names = [o.name for o in product.options]
     for variant in product.variants:
+        if len(variant.option_values) != len(names):
+            # Archived with the options the product had before (an order or the ledger
+            # names it): not a combination of today's options, so not a row of them.
+            continue
         options: list[str] = []
         for n in range(variant_service.MAX_OPTIONS):
             has = n < len(names)

@@ -114,3 +114,22 @@ def test_a_file_without_the_columns_or_not_utf8_is_refused(shop):
         catalog_csv.import_products(io.BytesIO(b"name,price\nA,1.00\n"))
     with pytest.raises(ValidationError, match="UTF-8"):
         catalog_csv.import_products(io.BytesIO(b"name,price,sku,stock\n\xff\xfe,1,A,1\n"))
+
+
+def test_a_variant_archived_with_old_options_is_left_out_and_the_round_trip_holds(
+    make_product, customer
+):
+    from storefront.services import cart, orders, variants
+
+    mug = make_product(name="Mug", stock=2)
+    cart.add_to_cart(customer.id, mug.variants[0].id, 1)
+    orders.place_order(customer.id, "1 Road")
+    variants.update_variants(mug.id, {mug.variants[0].id: {"stock_quantity": 0}})
+    variants.set_options(mug.id, [("Colour", "White, Black")])
+    variants.set_options(mug.id, [("Colour", "White, Black"), ("Size", "S, L")])
+    rows = export()
+    assert [(r["option1_value"], r["option2_value"]) for r in rows] == [
+        ("White", "S"), ("White", "L"), ("Black", "S"), ("Black", "L")
+    ]  # fmt: skip
+    report = catalog_csv.import_products(to_file(rows), dry_run=True)
+    assert report.summary["unchanged"] == 4 and not report.refused
