@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from ..services import addresses, discounts, orders, payments, pricing, shipping
 from ..services import cart as cart_service
+from ..services.accounts import normalize_email
 from ..services.errors import (
     DiscountRefused,
     EmptyCart,
@@ -100,7 +101,7 @@ def _discount(form: CheckoutForm, subtotal):
         return pricing.ZERO, None
     try:
         if _is_guest():
-            email = (form.email.data or "").strip().lower() or None
+            email = normalize_email(form.email.data) or None
             code, amount = discounts.preview(code_text, None, subtotal, guest_email=email)
         else:
             code, amount = discounts.preview(code_text, current_user.id, subtotal)
