@@ -110,3 +110,24 @@ def test_customers_cannot_change_options_or_variants(client, as_customer, make_p
         ).status_code
         == 403
     )
+
+
+def test_a_variant_of_another_product_is_404_and_changes_nothing(client, as_admin, make_product):
+    tee = make_tee(make_product, stock_each=2)
+    mug = make_product(name="Mug", stock=3)
+    other = variant_of(tee, "M / Blue")
+    patch = client.patch(
+        f"/api/products/{mug.id}/variants/{other.id}",
+        json={"stock_quantity": 9},
+        headers=as_admin,
+    )
+    assert patch.status_code == 404 and patch.content_type == "application/problem+json"
+    stock = client.post(
+        f"/api/products/{mug.id}/stock",
+        json={"delta": 1, "note": "wrong one", "variant_id": other.id},
+        headers=as_admin,
+    )
+    assert stock.status_code == 404
+    body = client.get(f"/api/products/{tee.id}").get_json()
+    assert next(v for v in body["variants"] if v["id"] == other.id)["stock_quantity"] == 2
+    assert client.get(f"/api/products/{mug.id}").get_json()["stock_quantity"] == 3

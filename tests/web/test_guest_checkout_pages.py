@@ -119,3 +119,24 @@ def test_the_admin_sees_guest_orders_in_the_list_and_finds_them_by_email(
     assert "rina@example.com" in page and "Rina Guest" in page
     dashboard = client.get("/admin/")
     assert dashboard.status_code == 200
+
+
+def test_a_guests_discount_preview_counts_their_earlier_orders_by_email_in_any_case(
+    client, make_product
+):
+    from storefront.services import discounts, orders
+    from tests.unit.test_guest_checkout import ADDRESS
+
+    mug = make_product(price="100.00", stock=5)
+    discounts.create_code(
+        {"code": "ONCE", "kind": "percent", "value": "10", "per_customer_limit": 1}
+    )
+    orders.place_guest_order(
+        "rina@example.com", {mug.variants[0].id: 1}, address=ADDRESS, discount_code="ONCE"
+    )
+    client.post("/cart/add", data={"product_id": mug.id, "quantity": 1})
+    page = client.post(
+        "/checkout",
+        data=_checkout_form(client, email=" Rina@Example.COM ", discount_code="once", review="y"),
+    )
+    assert "as many times as it allows" in page.get_data(as_text=True)
