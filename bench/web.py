@@ -197,12 +197,23 @@ def migrate(env: dict) -> None:
     )
 
 
+SIZES = ("S", "M", "L")
+
+
 def seed(database_url: str, upto: int) -> None:
-    """Products up to ``upto`` in all, written in bulk with their ledger's first line."""
+    """Products up to ``upto`` in all, written in bulk as the services would write them:
+    a variant each (every tenth product three, by size, with an option), a gallery
+    image for the first thousand, and the ledger's first line per variant."""
     from sqlalchemy import create_engine, func, insert, select, text
 
     from storefront.cli import _demo_items
-    from storefront.models import Category, Product
+    from storefront.models import (
+        Category,
+        Product,
+        ProductImage,
+        ProductOption,
+        ProductVariant,
+    )
     from storefront.services.catalog import slugify
 
     engine = create_engine(database_url)
@@ -226,13 +237,17 @@ def seed(database_url: str, upto: int) -> None:
             rows = []
             for index, (category, name, description) in enumerate(items, start=have):
                 stamp = epoch + dt.timedelta(seconds=index)
+                price = f"{(index * 7919) % 249_850 / 100 + 1.5:.2f}"
+                stock = (0, 2, 4, 8, 15, 25, 40, 60)[index % 8]
                 rows.append(
                     {
                         "name": name,
                         "slug": slugify(name),
                         "description": description,
-                        "price": f"{(index * 7919) % 249_850 / 100 + 1.5:.2f}",
-                        "stock_quantity": (0, 2, 4, 8, 15, 25, 40, 60)[index % 8],
+                        "price": price,
+                        "min_price": price,
+                        # A sized product holds three times a variant's stock.
+                        "stock_quantity": stock * (3 if index % 10 == 0 else 1),
                         "category_id": known[category],
                         "image_path": f"bench/{index:06d}.jpg" if index < 1000 else None,
                         "is_active": True,
@@ -242,13 +257,66 @@ def seed(database_url: str, upto: int) -> None:
                 )
             for start in range(0, len(rows), 5000):
                 conn.execute(insert(products), rows[start : start + 5000])
+            made = conn.execute(
+                select(
+                    products.c.id,
+                    products.c.stock_quantity,
+                    products.c.image_path,
+                    products.c.created_at,
+                )
+                .where(products.c.id > before)
+                .order_by(products.c.id)
+            ).all()
+            options, variants, images = [], [], []
+            for index, (pid, stock, image, stamp) in enumerate(made, start=have):
+                times = {"created_at": stamp, "updated_at": stamp}
+                one = {"price": None, "is_active": True, **times}
+                if index % 10 == 0:
+                    options.append(
+                        {"product_id": pid, "name": "Size", "position": 0, "values": list(SIZES)}
+                    )
+                    for position, size in enumerate(SIZES):
+                        variants.append(
+                            {
+                                **one,
+                                "product_id": pid,
+                                "sku": f"P{pid}-{size}",
+                                "stock_quantity": stock // 3,
+                                "option_values": [size],
+                                "option_key": size,
+                                "position": position,
+                            }
+                        )
+                else:
+                    variants.append(
+                        {
+                            **one,
+                            "product_id": pid,
+                            "sku": f"P{pid}",
+                            "stock_quantity": stock,
+                            "option_values": [],
+                            "option_key": "",
+                            "position": 0,
+                        }
+                    )
+                if image:
+                    images.append(
+                        {"product_id": pid, "path": image, "alt": "", "position": 0, **times}
+                    )
+            for table, batch in (
+                (ProductOption.__table__, options),
+                (ProductVariant.__table__, variants),
+                (ProductImage.__table__, images),
+            ):
+                for start in range(0, len(batch), 5000):
+                    conn.execute(insert(table), batch[start : start + 5000])
             conn.execute(
                 text(
-                    "INSERT INTO stock_movements"
-                    " (product_id, delta, reason, stock_after, note, created_at, updated_at)"
-                    " SELECT id, stock_quantity, 'initial', stock_quantity, '',"
-                    " created_at, updated_at FROM products"
-                    " WHERE id > :before AND stock_quantity > 0"
+                    "INSERT INTO stock_movements (product_id, variant_id, delta, reason,"
+                    " stock_after, note, created_at, updated_at)"
+                    " SELECT product_id, id, stock_quantity, 'initial', stock_quantity, '',"
+                    " created_at, updated_at FROM product_variants"
+                    " WHERE product_id > :before AND stock_quantity > 0"
                 ),
                 {"before": before},
             )
