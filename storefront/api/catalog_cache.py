@@ -46,14 +46,19 @@ class LRU:
                 self.items.popitem(last=False)
 
 
-def _cache() -> LRU | None:
-    size = current_app.config.get("CATALOG_CACHE_ENTRIES", 512)
+def process_cache(name: str, setting: str, default: int) -> LRU | None:
+    """The app's LRU called ``name``, sized by the config ``setting``; None when it is 0."""
+    size = current_app.config.get(setting, default)
     if not size:
         return None
-    cache = current_app.extensions.get(_KEY)
+    cache = current_app.extensions.get(name)
     if cache is None:
-        cache = current_app.extensions[_KEY] = LRU(size)
+        cache = current_app.extensions[name] = LRU(size)
     return cache
+
+
+def _cache() -> LRU | None:
+    return process_cache(_KEY, "CATALOG_CACHE_ENTRIES", 512)
 
 
 def cached_json(build: Callable[[], object], *, shared: bool = True) -> Response:

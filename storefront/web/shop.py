@@ -28,7 +28,7 @@ from ..services import payments, stock_alerts
 from ..services import variants as variant_service
 from ..services.errors import NotFound, ValidationError
 from ..services.money import display_money
-from . import guest_cart
+from . import guest_cart, page_cache
 from .forms import (
     ALL_CATEGORIES,
     SORT_CHOICES,
@@ -51,6 +51,7 @@ CATALOG_ARGS = ("q", "category", "min_price", "max_price", "in_stock", "sort")
 
 
 @bp.get("/")
+@page_cache.cached_page
 def home():
     newest = catalog_service.search_products(in_stock=True, sort="newest", per_page=HOME_NEWEST)
     categories = [c for c in catalog_service.list_categories() if c.parent_id is None]
@@ -84,6 +85,7 @@ def _listing(form: CatalogFilterForm, *, category_ids: list[int] | None = None):
 
 
 @bp.get("/products")
+@page_cache.cached_page
 def catalog():
     categories = catalog_service.list_categories()
     form = CatalogFilterForm(request.args)
@@ -107,6 +109,7 @@ def catalog():
 
 
 @bp.get("/c/<slug>")
+@page_cache.cached_page
 def category(slug: str):
     """A category's page: its products and its subcategories', filtered like the catalog."""
     try:
@@ -126,6 +129,7 @@ def category(slug: str):
 
 @bp.get("/products/<int:product_id>")
 @bp.get("/products/<int:product_id>-<slug>")
+@page_cache.cached_page
 def product(product_id: int, slug: str | None = None):
     try:
         item = catalog_service.get_product(product_id)
@@ -330,4 +334,5 @@ def register_template_helpers(app: Flask) -> None:
         payment_label=payments.label,
         variant_picker=variant_picker,
         header_cart_count=header_cart_count,
+        page_hole=page_cache.hole,
     )
