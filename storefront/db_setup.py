@@ -17,7 +17,17 @@ request a few seconds and a 503, never a hung worker (docs/operations.md):
 - ``DATABASE_KEEPALIVES_*``: TCP keepalives find a dead peer on an idle
   connection;
 - ``DATABASE_POOL_TIMEOUT``: a request waits that long for a connection from
-  a full pool.
+  a full pool;
+- ``DATABASE_POOL_RECYCLE``: a pooled connection older than this is replaced
+  (before a firewall or the server drops it idle).
+
+A connection taken from the pool is not pinged (that was a round trip per
+request): its socket is polled without waiting instead. An idle connection
+has nothing to read, so a readable socket means the server closed it (a
+restart, a terminated backend) and the pool drops it and takes or opens
+another before the request uses it. A host that vanished without a word is
+found by the keepalives or, at the first statement, by the watchdog: that
+request gets a 503 and SQLAlchemy drops every older pooled connection.
 
 The client-side bound is a watchdog thread: each statement registers its
 connection's socket with a deadline, and the watchdog shuts the socket down
@@ -33,12 +43,14 @@ import contextvars
 import itertools
 import logging
 import os
+import select
 import socket
 import threading
 import time
 from collections.abc import Iterator
 
 from sqlalchemy import event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine, make_url
 
 SQLITE_BEGIN_OPTION = "sqlite_begin"
@@ -48,9 +60,10 @@ log = logging.getLogger(__name__)
 
 def engine_options(config) -> dict:
     """``SQLALCHEMY_ENGINE_OPTIONS`` for the configured database, the app's own on top."""
-    options: dict = {"pool_pre_ping": True}
+    options: dict = {}
     if make_url(config["SQLALCHEMY_DATABASE_URI"]).get_backend_name() == "postgresql":
         options["pool_timeout"] = config["DATABASE_POOL_TIMEOUT"]
+        options["pool_recycle"] = config["DATABASE_POOL_RECYCLE"]
     options.update(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     return options
 
@@ -130,6 +143,11 @@ def _bound_postgresql(engine: Engine, config) -> None:
             with _guard(self):
                 return super().rollback()
 
+    @event.listens_for(engine, "checkout")
+    def _drop_if_closed_by_server(dbapi_connection, _record, _proxy):
+        if dbapi_connection.closed or _closed_by_peer(dbapi_connection.pgconn.socket):
+            raise sa_exc.DisconnectionError("the server closed this pooled connection")
+
     @event.listens_for(engine, "do_connect")
     def _connect(_dialect, _record, cargs, cparams):
         cparams["cursor_factory"] = BoundedCursor
@@ -143,6 +161,13 @@ def _bound_postgresql(engine: Engine, config) -> None:
             setting = f"-c statement_timeout={statement_ms}"
             cparams["options"] = f"{given} {setting}" if given else setting
         return BoundedConnection.connect(*cargs, **cparams)
+
+
+def _closed_by_peer(fd: int) -> bool:
+    """Whether an idle connection's socket has something to read (its end, or an error)."""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN | select.POLLERR | select.POLLHUP)
+    return bool(poller.poll(0))
 
 
 class _Watchdog:

@@ -68,3 +68,34 @@ def test_a_statement_past_the_statement_timeout_is_503_not_a_wait(make_app):
     response = app.test_client().get("/slow-report")
     assert response.status_code == 503
     assert "The shop cannot answer right now" in response.get_data(as_text=True)
+
+
+@pytest.mark.postgres_only
+def test_a_pooled_connection_the_server_closed_is_replaced_without_a_ping(make_app, make_product):
+    """No ``SELECT 1`` before each request; a connection the server ended while it sat
+    in the pool (a restart, a terminated backend) is dropped at checkout, not used."""
+    from sqlalchemy import create_engine, event, text
+
+    from storefront.extensions import db
+
+    mug = make_product(name="Mug")
+    app = make_app()
+    client = app.test_client()
+    assert client.get(f"/api/products/{mug.id}").status_code == 200
+    with app.app_context():
+        engine = db.engine
+        assert engine.pool._pre_ping is False
+        with engine.connect() as conn:  # the pooled connection the next request would take
+            pid = conn.scalar(text("SELECT pg_backend_pid()"))
+    killer = create_engine(engine.url, isolation_level="AUTOCOMMIT")
+    with killer.connect() as conn:
+        assert conn.scalar(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    killer.dispose()
+
+    statements = []
+    event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    for _ in range(3):
+        assert client.get(f"/api/products/{mug.id}").status_code == 200
+    assert not any(s.strip().upper() == "SELECT 1" for s in statements)
+    with app.app_context(), db.engine.connect() as conn:
+        assert conn.scalar(text("SELECT pg_backend_pid()")) != pid
