@@ -42,6 +42,7 @@ import contextlib
 import contextvars
 import itertools
 import logging
+import math
 import os
 import select
 import socket
@@ -170,6 +171,9 @@ def _closed_by_peer(fd: int) -> bool:
     return bool(poller.poll(0))
 
 
+IDLE_TICK = 1.0
+
+
 class _Watchdog:
     """Shuts down the socket of a statement that outlives its deadline."""
 
@@ -184,6 +188,7 @@ class _Watchdog:
         self._watched: dict[int, tuple[float, int, float]] = {}
         self._tokens = itertools.count()
         self._thread: threading.Thread | None = None
+        self._wakes_at = math.inf  # when the watchdog next looks (it is told of sooner deadlines)
 
     @contextlib.contextmanager
     def watch(self, fd: int, seconds: float) -> Iterator[None]:
@@ -194,8 +199,12 @@ class _Watchdog:
                     target=self._run, name="database-watchdog", daemon=True
                 )
                 self._thread.start()
-            self._watched[token] = (time.monotonic() + seconds, fd, seconds)
-            self._changed.notify()
+            deadline = time.monotonic() + seconds
+            self._watched[token] = (deadline, fd, seconds)
+            # Wake the watchdog only when it would otherwise sleep past this deadline:
+            # a wake-up per statement cost a thread switch per statement.
+            if deadline < self._wakes_at:
+                self._changed.notify()
         try:
             yield
         finally:
@@ -213,7 +222,10 @@ class _Watchdog:
                         del self._watched[token]
                         _shut_down(fd, seconds)
                 deadlines = [deadline for deadline, _, _ in self._watched.values()]
-                self._changed.wait(min(deadlines) - now if deadlines else None)
+                # Idle, it still looks every IDLE_TICK seconds, so that most new
+                # statements (deadline seconds away) need not wake it.
+                self._wakes_at = min(deadlines) if deadlines else now + IDLE_TICK
+                self._changed.wait(self._wakes_at - now)
 
 
 def _shut_down(fd: int, seconds: float) -> None:
