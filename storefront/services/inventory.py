@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Product, ProductVariant, StockMovement
@@ -41,15 +42,19 @@ def stock_level(product: Product) -> str:
     return "in"
 
 
-def lock_variants(variant_ids) -> dict[int, ProductVariant]:
+def lock_variants(variant_ids, *, with_options: bool = False) -> dict[int, ProductVariant]:
     """Lock variants in ascending id order, then their products in ascending id order.
 
     Every writer of stock takes its locks in this order (variants, then
     products), so concurrent writers never deadlock; a product's lock guards
     its stock sum and price range, kept in the same transaction.
+
+    ``with_options``: the products' options come in one more query (not one per
+    product), for a caller that names its variants ("Tee (M / Blue)").
     """
     variants = _lock_rows(ProductVariant, variant_ids)
-    lock_products(v.product_id for v in variants.values())
+    loaders = (selectinload(Product.options),) if with_options else ()
+    _lock_rows(Product, (v.product_id for v in variants.values()), *loaders)
     return variants
 
 
@@ -70,7 +75,7 @@ def lock_products(product_ids) -> dict[int, Product]:
     return _lock_rows(Product, product_ids)
 
 
-def _lock_rows(model, row_ids) -> dict:
+def _lock_rows(model, row_ids, *loaders) -> dict:
     """``SELECT ... FOR UPDATE`` of rows in ascending id order, by id.
 
     ``populate_existing`` refreshes objects the session already holds, so the
@@ -84,6 +89,7 @@ def _lock_rows(model, row_ids) -> dict:
         .where(model.id.in_(ids))
         .order_by(model.id)
         .with_for_update()
+        .options(*loaders)
         .execution_options(populate_existing=True)
     )
     return {row.id: row for row in db.session.scalars(stmt)}

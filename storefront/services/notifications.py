@@ -12,10 +12,8 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from flask import current_app, render_template
-from sqlalchemy import select
 
-from ..extensions import db
-from ..models import Order, OrderItem, OutboxMessage
+from ..models import Order, OutboxMessage
 from .money import display_money
 from .outbox import enqueue
 
@@ -61,11 +59,7 @@ ORDER_STATUS_MAIL = {
 
 
 def _order_context(order: Order) -> dict:
-    items = list(
-        db.session.scalars(
-            select(OrderItem).where(OrderItem.order_id == order.id).order_by(OrderItem.id)
-        )
-    )
+    items = list(order.items)
     if order.user is not None:
         customer = order.user
         order_url = link("orders.detail", order_id=order.id)

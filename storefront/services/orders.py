@@ -262,10 +262,18 @@ def place_order(
                     user_id=user_id, key=idempotency_key, fingerprint=fingerprint, order_id=order.id
                 )
             )
-        session.flush()
         notifications.order_placed(order)
-        order_id = order.id
-    return PlacedOrder(order=get_order(order_id), created=True)
+        placed = _as_written(order)
+    return placed
+
+
+def _as_written(order: Order) -> PlacedOrder:
+    """The new order, lines and history as written, detached from the session so that
+    the commit does not expire it: the answer is built without reading the order
+    back (that was four queries a checkout)."""
+    db.session.flush()
+    db.session.expunge(order)  # with its lines and history (cascade "all")
+    return PlacedOrder(order=order, created=True)
 
 
 def _create_order(
@@ -288,7 +296,7 @@ def _create_order(
     and count the code's use. ``lines`` are ``(variant_id, quantity)``."""
     session = db.session
     lines = sorted(lines)
-    variants = lock_variants(variant_id for variant_id, _ in lines)
+    variants = lock_variants((variant_id for variant_id, _ in lines), with_options=True)
     # A variant deleted (never ordered, so really deleted) while we waited for
     # its lock is gone from the result: refuse cleanly rather than fail.
     vanished = [(vid, "a product no longer sold") for vid, _ in lines if vid not in variants]
@@ -356,30 +364,30 @@ def _create_order(
             else {}
         ),
     )
+    # Built through its relationships, so the order holds its lines and history as
+    # written (nothing is read back to show or mail it).
+    order.items = [
+        OrderItem(
+            product_id=(variant := variants[vid]).product_id,
+            variant_id=variant.id,
+            product_name=variant.product.name,
+            sku=variant.sku,
+            variant_options=variant.options,
+            quantity=quantity,
+            price_at_time=variant.unit_price,
+            line_total=pricing.line_total(variant.unit_price, quantity),
+        )
+        for vid, quantity in lines
+    ]
+    order.status_history = [
+        OrderStatusChange(from_status=None, to_status="pending", changed_by_id=user_id)
+    ]
+    order.payment_history = []
+    order.user = session.get(User, user_id) if user_id is not None else None
     session.add(order)
     session.flush()
     for vid, quantity in lines:
-        variant = variants[vid]
-        price = variant.unit_price
-        session.add(
-            OrderItem(
-                order_id=order.id,
-                product_id=variant.product_id,
-                variant_id=variant.id,
-                product_name=variant.product.name,
-                sku=variant.sku,
-                variant_options=variant.options,
-                quantity=quantity,
-                price_at_time=price,
-                line_total=pricing.line_total(price, quantity),
-            )
-        )
-        record_movement(variant, -quantity, "order", order_id=order.id, actor_id=user_id)
-    session.add(
-        OrderStatusChange(
-            order_id=order.id, from_status=None, to_status="pending", changed_by_id=user_id
-        )
-    )
+        record_movement(variants[vid], -quantity, "order", order_id=order.id, actor_id=user_id)
     if code is not None:
         discounts.count_use(code)
     provider.start(order)  # a gateway's hook; offline methods do nothing
@@ -512,10 +520,9 @@ def place_guest_order(
                     order_id=order.id,
                 )
             )
-        session.flush()
         notifications.order_placed(order)
-        order_id = order.id
-    return PlacedOrder(order=get_order(order_id), created=True)
+        placed = _as_written(order)
+    return placed
 
 
 # --- a guest's orders join the account of the same email ------------------------
