@@ -99,24 +99,33 @@ def get(url: str, timeout: float = 30) -> tuple[int, bytes]:
         return exc.code, exc.read()
 
 
+# The servers a bench can run the store (and the ceiling) on: BENCH_SERVER.
+SERVERS = {
+    "sync": lambda port, workers: [
+        str(BIN / "gunicorn"), "--no-control-socket", "--workers", str(workers),
+        "--worker-class", "sync", "--bind", f"127.0.0.1:{port}",
+    ],
+    "gthread": lambda port, workers: [
+        str(BIN / "gunicorn"), "--no-control-socket", "--workers", str(workers),
+        "--worker-class", "gthread", "--threads", "4", "--bind", f"127.0.0.1:{port}",
+    ],
+    # Not a dependency of the store: `pip install granian` to measure it.
+    "granian": lambda port, workers: [
+        str(BIN / "granian"), "--interface", "wsgi", "--workers", str(workers),
+        "--blocking-threads", "1", "--host", "127.0.0.1", "--port", str(port), "--no-ws",
+    ],
+}  # fmt: skip
+
+
 class Server:
-    """A gunicorn process on a free port, stopped by ``stop``."""
+    """The app on ``BENCH_SERVER`` (gunicorn sync by default) on a free port; ``stop``."""
 
     def __init__(self, app: str, env: dict, log_dir: Path, name: str, workers: int):
         self.port = free_port()
         self.log = open(log_dir / f"{name}.log", "wb")  # noqa: SIM115 (closed in stop)
+        server = os.environ.get("BENCH_SERVER") or "sync"
         self.proc = subprocess.Popen(
-            [
-                str(BIN / "gunicorn"),
-                "--no-control-socket",
-                "--workers",
-                str(workers),
-                "--worker-class",
-                "sync",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                app,
-            ],
+            [*SERVERS[server](self.port, workers), app],
             cwd=ROOT,
             env=env,
             stdout=self.log,
