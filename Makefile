@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-postgres test-faults lint format bench bench-cpu bench-checkout bench-import clean install lock
+.PHONY: run test test-postgres test-faults lint format bench bench-cpu bench-checkout bench-rush bench-import clean install lock
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -64,6 +64,11 @@ bench-cpu: install
 ## bench-checkout: checkout throughput in one process (see bench/README.md)
 bench-checkout: install
 	$(BIN)/python -m bench.checkout
+
+## bench-rush: checkout over HTTP on gunicorn and PostgreSQL: 32 buyers' orders/s, and
+## a 200-buyer rush on 5 products of 10 that must sell exactly 50 (bench/rush.py)
+bench-rush: install
+	$(BIN)/python -m bench.rush
 
 ## bench-import: a 10,000-row catalog CSV imported new, then as stock updates (bench/import_csv.py)
 bench-import: install
