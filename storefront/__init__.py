@@ -182,8 +182,13 @@ def register_errors(app: Flask) -> None:
 
 
 def register_security_headers(app: Flask) -> None:
+    images = "'self' data:"
+    if app.config.get("MEDIA_PUBLIC_URL"):
+        # Images come from the bucket's (or the CDN's) origin.
+        media = urlsplit(app.config["MEDIA_PUBLIC_URL"])
+        images += f" {media.scheme}://{media.netloc}"
     csp = (
-        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        f"default-src 'self'; img-src {images}; style-src 'self'; script-src 'self'; "
         "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     )
 

@@ -130,6 +130,34 @@ def public_base_url(value: str | None) -> str | None:
     return value.rstrip("/")
 
 
+def media_storage(value: str | None) -> str | None:
+    """``MEDIA_STORAGE``: unset for ``MEDIA_ROOT``, or ``s3://bucket/prefix``."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme != "s3" or not parts.netloc or parts.query or parts.fragment:
+        raise ConfigError(
+            f"MEDIA_STORAGE={value!r}: leave it unset for MEDIA_ROOT, or name a bucket "
+            "and a key prefix, such as s3://shop-media/products"
+        )
+    return value
+
+
+def media_public_url(value: str | None) -> str | None:
+    """``MEDIA_PUBLIC_URL``: where browsers fetch stored files (a bucket's or a CDN's URL)."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+        raise ConfigError(
+            f"MEDIA_PUBLIC_URL={value!r} must be an http(s) URL, such as "
+            "https://shop-media.s3.amazonaws.com/products"
+        )
+    return value.rstrip("/")
+
+
 def from_environment(instance_path: str) -> dict:
     """Every setting the store reads, with its default."""
     production = is_production()
@@ -159,6 +187,15 @@ def from_environment(instance_path: str) -> dict:
         # with the Host a request claims. Unset, the API's image URLs are site-relative.
         "PUBLIC_BASE_URL": public_base_url(os.environ.get("PUBLIC_BASE_URL")),
         "MEDIA_ROOT": os.environ.get("MEDIA_ROOT") or str(Path(instance_path) / "media"),
+        # Product images in an S3-compatible bucket instead (storefront/storage.py):
+        # s3://bucket/prefix; boto3 reads the credentials and region from the
+        # environment as usual, the endpoint of a store other than AWS from here
+        # or its own AWS_ENDPOINT_URL.
+        "MEDIA_STORAGE": media_storage(os.environ.get("MEDIA_STORAGE")),
+        "S3_ENDPOINT_URL": os.environ.get("S3_ENDPOINT_URL") or None,
+        # Set: pages and the API point images there (the bucket's public URL, a CDN)
+        # rather than at /media/ on the store.
+        "MEDIA_PUBLIC_URL": media_public_url(os.environ.get("MEDIA_PUBLIC_URL")),
         "MAX_IMAGE_BYTES": _int("MAX_IMAGE_BYTES", 5 * 1024 * 1024),
         # The largest upload body (several images); 0: four MAX_IMAGE_BYTES and a form.
         "MAX_UPLOAD_BYTES": _int("MAX_UPLOAD_BYTES", 0),

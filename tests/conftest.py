@@ -38,6 +38,9 @@ for _name in (
     "MAIL_DEFAULT_SENDER",
     "MAIL_FILE_PATH",
     "PUBLIC_BASE_URL",
+    "MEDIA_STORAGE",
+    "MEDIA_PUBLIC_URL",
+    "S3_ENDPOINT_URL",
 ):
     os.environ.pop(_name, None)
 

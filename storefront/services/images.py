@@ -5,7 +5,8 @@ must recognise it as JPEG, PNG or WebP, its header must declare at most
 ``MAX_IMAGE_PIXELS`` pixels (checked before any pixel is decoded), it must pass
 ``verify()`` and then decode completely.
 
-Storage layout, all under ``MEDIA_ROOT``::
+Storage layout, under ``MEDIA_ROOT`` or in the bucket of ``MEDIA_STORAGE``
+(``storefront/storage.py``)::
 
     products/<32 hex>.<ext>         the image, re-encoded
     products/<32 hex>_thumb.<ext>   its thumbnail, at most 400x400
@@ -39,14 +40,11 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-import os
 import posixpath
 import random
 import struct
-import tempfile
 import warnings
 from dataclasses import dataclass
-from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from flask import current_app
@@ -60,6 +58,7 @@ except ImportError:  # Pillow built without LittleCMS: profiles are just dropped
 
 from ..extensions import db
 from ..models import MAX_ALT, Product, ProductImage, utcnow
+from ..storage import LocalStorage, media_storage
 from . import catalog
 from ._tx import transactional, write_transaction
 from .errors import DomainError, NotFound, ValidationError
@@ -116,19 +115,9 @@ class InvalidImage(ValidationError):
 # --- paths -------------------------------------------------------------------
 
 
-def media_root() -> str:
-    return os.path.realpath(current_app.config["MEDIA_ROOT"])
-
-
 def media_path(relative: str) -> str:
     """The absolute path of a file under ``MEDIA_ROOT``; ``ValueError`` if it would escape."""
-    if not relative or "\0" in relative or "\\" in relative or relative.startswith("/"):
-        raise ValueError(f"not a media path: {relative!r}")
-    root = media_root()
-    full = os.path.realpath(os.path.join(root, *relative.split("/")))
-    if full == root or os.path.commonpath([root, full]) != root:
-        raise ValueError(f"media path escapes MEDIA_ROOT: {relative!r}")
-    return full
+    return LocalStorage(current_app.config["MEDIA_ROOT"]).path(relative)
 
 
 def thumbnail_path(image_path: str) -> str:
@@ -245,21 +234,6 @@ def _encode(img: Image.Image, ext: str) -> bytes:
     return out.getvalue()
 
 
-def _write_atomically(path: str, content: bytes) -> None:
-    directory = os.path.dirname(path)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".upload-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(content)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)  # readable by a front web server serving MEDIA_ROOT
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 # --- the files -------------------------------------------------------------------
 
 
@@ -278,7 +252,7 @@ def responsive_widths(width: int | None) -> tuple[int, ...]:
 
 @dataclass(frozen=True)
 class StoredImage:
-    path: str  # relative to MEDIA_ROOT
+    path: str  # relative to MEDIA_ROOT (or the bucket's prefix)
     width: int
     height: int
     created: tuple[str, ...]  # the files this call wrote (none when the content was stored)
@@ -304,8 +278,8 @@ def store_image(data: bytes | BinaryIO) -> StoredImage:
         main_bytes = _encode(main, ext)
         relative = f"{PRODUCT_DIR}/{hashlib.sha256(main_bytes).hexdigest()[:32]}.{ext}"
         width, height = main.size
-        main_file = media_path(relative)
-        if os.path.exists(main_file):
+        storage = media_storage()
+        if storage.exists(relative):
             return StoredImage(relative, width, height, ())
         thumb = main.copy()
         thumb.thumbnail(THUMBNAIL_SIZE, Image.Resampling.LANCZOS)
@@ -315,11 +289,10 @@ def store_image(data: bytes | BinaryIO) -> StoredImage:
     except (OSError, ValueError) as exc:  # a pixel mode we cannot convert
         raise InvalidImage() from exc
 
-    os.makedirs(os.path.dirname(main_file), exist_ok=True)
     written: list[str] = []
     try:
         for path, content in [*companions, (relative, main_bytes)]:
-            _write_atomically(media_path(path), content)
+            storage.put(path, content)  # each one whole or not at all
             written.append(path)
     except BaseException:
         _unlink([relative, *written])
@@ -333,8 +306,9 @@ def save_image(data: bytes | BinaryIO) -> str:
 
 
 def _unlink(relatives) -> None:
+    storage = media_storage()
     for relative in relatives:
-        Path(media_path(relative)).unlink(missing_ok=True)
+        storage.delete(relative)
 
 
 def delete_image(image_path: str | None) -> None:
