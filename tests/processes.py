@@ -230,3 +230,91 @@ def postgres_cluster() -> Iterator[PostgresCluster]:
         yield cluster
     finally:
         cluster.remove()
+
+
+class S3Server:
+    """moto's standalone S3-compatible server (``moto[server]``), in memory, on a free port.
+
+    Any key pair is accepted; objects are private unless a bucket policy says
+    otherwise, as on a real store.
+    """
+
+    ACCESS_KEY = "storefront-test"
+    SECRET_KEY = "storefront-test-secret"  # noqa: S105 (moto accepts any pair)
+    REGION = "us-east-1"
+
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"http://{HOST}:{self.port}"
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def env(self) -> dict[str, str]:
+        """What a store process needs in its environment to reach the server (boto3's names)."""
+        return {
+            "S3_ENDPOINT_URL": self.url,
+            "AWS_ACCESS_KEY_ID": self.ACCESS_KEY,
+            "AWS_SECRET_ACCESS_KEY": self.SECRET_KEY,
+            "AWS_DEFAULT_REGION": self.REGION,
+        }
+
+    def start(self) -> S3Server:
+        import sys
+
+        command = [sys.executable, "-m", "moto.server", "-H", HOST, "-p", str(self.port)]
+        self.process = subprocess.Popen(  # noqa: S603
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+
+        def answers() -> bool:
+            assert self.process.poll() is None, "moto's server exited"
+            return port_answers(self.port)
+
+        wait_until(answers, 30, f"moto's S3 server on port {self.port}")
+        return self
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            stop_process(self.process, 10)
+        self.process = None
+
+    def client(self):
+        import boto3
+
+        return boto3.client(
+            "s3",
+            endpoint_url=self.url,
+            aws_access_key_id=self.ACCESS_KEY,
+            aws_secret_access_key=self.SECRET_KEY,
+            region_name=self.REGION,
+        )
+
+    def create_bucket(self, name: str, *, public_prefix: str | None = None) -> str:
+        """A new bucket; with ``public_prefix``, anyone may GET the objects under it."""
+        import json
+
+        client = self.client()
+        client.create_bucket(Bucket=name)
+        if public_prefix is not None:
+            statement = {
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "s3:GetObject",
+                "Resource": f"arn:aws:s3:::{name}/{public_prefix}*",
+            }
+            policy = {"Version": "2012-10-17", "Statement": [statement]}
+            client.put_bucket_policy(Bucket=name, Policy=json.dumps(policy))
+        return name
+
+    def keys(self, bucket: str) -> list[str]:
+        listed = self.client().list_objects_v2(Bucket=bucket)
+        return sorted(item["Key"] for item in listed.get("Contents", []))
+
+
+@contextlib.contextmanager
+def s3_server() -> Iterator[S3Server]:
+    server = S3Server().start()
+    try:
+        yield server
+    finally:
+        server.stop()
