@@ -12,6 +12,7 @@ from .api.errors import problem, problem_from_domain_error, problem_from_http_ex
 from .extensions import db
 from .requests import request_id, wants_api
 from .services.errors import TooManyAttempts
+from .storage import StorageError
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,28 @@ def register_error_handlers(app: Flask) -> None:
                 "The store could not reach its database in time; nothing was changed. "
                 "Try again in a few seconds.",
                 code="database_unavailable",
+            )
+        else:
+            response = _html_error(503, ServiceUnavailable())
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        response.headers["X-Request-ID"] = rid
+        return response
+
+    @app.errorhandler(StorageError)
+    def handle_storage_unavailable(exc: StorageError):
+        """The object store of MEDIA_STORAGE failed or did not answer: try again soon.
+
+        An upload stores its files before its transaction, so nothing was changed.
+        """
+        _rollback_quietly()
+        rid = request_id()
+        log.error("media storage unavailable (request id %s): %s", rid, exc)
+        if wants_api():
+            response = problem(
+                503,
+                "The store could not reach its image storage; nothing was changed. "
+                "Try again in a few seconds.",
+                code="media_storage_unavailable",
             )
         else:
             response = _html_error(503, ServiceUnavailable())

@@ -276,11 +276,14 @@ def store_image(data: bytes | BinaryIO) -> StoredImage:
         main = _clean(img, ext)
         del img
         main_bytes = _encode(main, ext)
-        relative = f"{PRODUCT_DIR}/{hashlib.sha256(main_bytes).hexdigest()[:32]}.{ext}"
-        width, height = main.size
-        storage = media_storage()
-        if storage.exists(relative):
-            return StoredImage(relative, width, height, ())
+    except (OSError, ValueError) as exc:  # a pixel mode we cannot convert
+        raise InvalidImage() from exc
+    relative = f"{PRODUCT_DIR}/{hashlib.sha256(main_bytes).hexdigest()[:32]}.{ext}"
+    width, height = main.size
+    storage = media_storage()
+    if storage.exists(relative):  # a store that fails raises StorageError (an OSError)
+        return StoredImage(relative, width, height, ())
+    try:
         thumb = main.copy()
         thumb.thumbnail(THUMBNAIL_SIZE, Image.Resampling.LANCZOS)
         companions = [(thumbnail_path(relative), _encode(thumb, ext))]

@@ -12,7 +12,9 @@ import requests
 from storefront.config import ConfigError, from_environment
 from storefront.services import images
 from storefront.storage import S3Storage
+from tests.api.conftest import assert_problem
 from tests.gallery_helpers import COLOURS, picture
+from tests.processes import free_port
 from tests.web.test_admin_access import log_in
 
 YEAR = 365 * 24 * 60 * 60
@@ -203,3 +205,22 @@ def test_a_wrong_media_setting_stops_the_store(monkeypatch, tmp_path, name, valu
     monkeypatch.setenv(name, value)
     with pytest.raises(ConfigError, match=name):
         from_environment(str(tmp_path))
+
+
+def test_a_store_that_does_not_answer_is_503_and_nothing_changes(
+    app, client, as_admin, make_product
+):
+    product = make_product()
+    app.config.update(
+        MEDIA_STORAGE="s3://gone-media/media", S3_ENDPOINT_URL=f"http://127.0.0.1:{free_port()}"
+    )
+    response = client.post(
+        f"/api/products/{product.id}/images",
+        data={"image": [(io.BytesIO(picture()), "p.png")]},
+        content_type="multipart/form-data",
+        headers=as_admin,
+    )
+    assert_problem(response, 503, "media_storage_unavailable")
+    assert response.headers["Retry-After"]
+    assert client.get(f"/api/products/{product.id}").get_json()["images"] == []
+    assert client.get("/media/products/0123456789abcdef0123456789abcdef.png").status_code == 503
