@@ -66,7 +66,9 @@ field in `errors: [{field, message}]`; a field-less body error names `body`.
   query per page) and give the cover as `image_url` and `thumbnail_url`.
 - `image_url` and `thumbnail_url` are absolute URLs under the shop's configured
   public address (`PUBLIC_BASE_URL`), or site-relative (`/media/...`) where
-  none is configured; never built from the request's `Host`.
+  none is configured; never built from the request's `Host`. A shop whose
+  images are served from elsewhere (`MEDIA_PUBLIC_URL`: a bucket, a CDN) gives
+  absolute URLs there.
 - `POST /api/orders` answers 201 with a `Location` header when it places an
   order, and 200 with the same order when an `Idempotency-Key` replays one.
 - `POST /api/products` answers 201 with a `Location` header.

@@ -487,7 +487,8 @@ def _image_urls(product):
 IMAGE_URL = {
     "type": "string",
     "format": "uri-reference",
-    "description": "Under PUBLIC_BASE_URL when the shop sets it, else site-relative "
+    "description": "Under MEDIA_PUBLIC_URL when the shop serves images from elsewhere, "
+    "else under PUBLIC_BASE_URL when the shop sets it, else site-relative "
     "(`/media/...`); null without an image.",
 }
 
