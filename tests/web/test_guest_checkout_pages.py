@@ -140,3 +140,21 @@ def test_a_guests_discount_preview_counts_their_earlier_orders_by_email_in_any_c
         data=_checkout_form(client, email=" Rina@Example.COM ", discount_code="once", review="y"),
     )
     assert "as many times as it allows" in page.get_data(as_text=True)
+
+
+def test_guest_checkouts_from_one_address_are_limited_as_logins_are(make_app, make_product):
+    """A guest order mails an address anyone may type: counted per client address."""
+    client = make_app(
+        RATELIMIT_ENABLED=True, RATELIMIT_AUTH_PER_ADDRESS="2 per minute"
+    ).test_client()
+    mug = make_product(name="Mug", price="12.50", stock=10)
+    for n in range(2):
+        client.post("/cart/add", data={"product_id": mug.id, "quantity": 1})
+        placed = client.post("/checkout", data=_checkout_form(client, email=f"g{n}@example.com"))
+        assert placed.status_code == 303
+    client.post("/cart/add", data={"product_id": mug.id, "quantity": 1})
+    refused = client.post("/checkout", data=_checkout_form(client, email="g3@example.com"))
+    assert refused.status_code == 429 and "Retry-After" in refused.headers
+    db.session.rollback()
+    assert db.session.query(Order).count() == 2
+    assert client.get("/cart").get_data(as_text=True).count('data-testid="cart-line"') == 1
