@@ -233,7 +233,7 @@ def postgres_cluster() -> Iterator[PostgresCluster]:
 
 
 class S3Server:
-    """moto's standalone S3-compatible server (``moto[s3]`` and flask-cors), in memory, on a free port.
+    """moto's standalone S3-compatible server (moto[s3], flask-cors), in memory, on a free port.
 
     Any key pair is accepted; objects are private unless a bucket policy says
     otherwise, as on a real store.

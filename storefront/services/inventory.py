@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..models import Product, ProductVariant, StockMovement
@@ -54,7 +55,11 @@ def lock_variants(variant_ids, *, with_options: bool = False) -> dict[int, Produ
     """
     variants = _lock_rows(ProductVariant, variant_ids)
     loaders = (selectinload(Product.options),) if with_options else ()
-    _lock_rows(Product, (v.product_id for v in variants.values()), *loaders)
+    products = _lock_rows(Product, (v.product_id for v in variants.values()), *loaders)
+    # Each variant holds its locked product (the session keeps unchanged rows only
+    # weakly: a product nobody held was read again, options and all, on first use).
+    for variant in variants.values():
+        set_committed_value(variant, "product", products[variant.product_id])
     return variants
 
 

@@ -399,3 +399,28 @@ def test_list_orders_filters_by_customer_and_status_newest_first(
     assert orders.list_orders(customer="_").total == 0  # literal, not a wildcard
     with pytest.raises(ValidationError):
         orders.list_orders(status="lost")
+
+
+def test_a_checkout_reads_the_order_back_never_and_each_table_once(make_product, customer):
+    """Round trips: the products' options in one query whatever the number of lines,
+    the order's lines and history written in batches and none of them read back."""
+    from storefront.services import variants
+    from tests.web.conftest import count_queries
+
+    for n in range(3):
+        tee = make_product(name=f"Tee {n}", stock=0)
+        tee = variants.set_options(tee.id, [("Size", "S, M")])
+        inventory.adjust_stock(tee.id, 5, "count", None, variant_id=tee.variants[0].id)
+        cart.add_to_cart(customer.id, tee.variants[0].id, 1)
+    customer_id = customer.id
+    db.session.rollback()
+    with count_queries() as statements:
+        placed = orders.place_order(customer_id, "1 Test Road")
+    reads = [" ".join(s.split()) for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert not [s for s in reads if " FROM orders " in f"{s} " or "FROM order_items" in s], reads
+    assert len([s for s in reads if "FROM product_options" in s]) == 1, reads
+    if db.engine.dialect.name == "postgresql":  # SQLite has no round trip to save
+        writes = [s for s in statements if s.lstrip().startswith("INSERT INTO order_items")]
+        assert len(writes) == 1, writes
+    assert [i.variant_options for i in placed.order.items] == [{"Size": "S"}] * 3
+    assert [c.to_status for c in placed.order.status_history] == ["pending"]
