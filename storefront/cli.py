@@ -122,6 +122,7 @@ def _demo_items(count: int):
 @click.option("--if-empty", is_flag=True, help="Do nothing when the catalog has products.")
 def seed_demo_command(count: int, images: bool, if_empty: bool) -> None:
     """Fill the catalog with demo products. Running it again adds nothing twice."""
+    from . import demo_images
     from .services import images as image_service
 
     existing = set(db.session.scalars(select(Product.name)))
@@ -145,13 +146,17 @@ def seed_demo_command(count: int, images: bool, if_empty: bool) -> None:
                 category_id=categories.ensure_category(category).id,
             )
             if images:
-                # Two or three pictures each; JPEG, which stores far faster than PNG.
+                # Two or three pictures each (JPEG, which stores far faster than PNG) of
+                # the object the product is, in its colours when it comes in several.
+                colours = dict(options or []).get("Colour") or [None]
                 pictures = [
                     image_service.Upload(
                         f"{name} {k + 1}.jpg",
-                        image_service.demo_image(name, index * 10 + k, fmt="JPEG"),
+                        demo_images.product_picture(
+                            name, index * 10 + k, category, colours[k % len(colours)]
+                        ),
                     )
-                    for k in range(2 + index % 2)
+                    for k in range(max(2 + index % 2, len(colours)))
                 ]
                 product = image_service.create_product_with_images(pictures, **fields)
             else:

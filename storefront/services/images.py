@@ -41,14 +41,13 @@ import hashlib
 import io
 import logging
 import posixpath
-import random
 import struct
 import warnings
 from dataclasses import dataclass
 from typing import BinaryIO, NamedTuple
 
 from flask import current_app
-from PIL import Image, ImageDraw, ImageFont, ImageOps
+from PIL import Image, ImageOps
 from sqlalchemy import select, update
 
 try:
@@ -664,38 +663,3 @@ def remove_image(product_id: int, image_id: int) -> None:
     """
     path = _remove_row(product_id, image_id)
     remove_unreferenced([path])
-
-
-# --- demo catalog --------------------------------------------------------------
-
-
-def demo_image(label: str, seed: int, fmt: str = "PNG") -> bytes:
-    """An 800x800 picture (PNG, or ``fmt``) with shapes in colours drawn from ``seed``
-    and ``label`` written on it. JPEG stores several times faster than PNG."""
-    rng = random.Random(seed)
-    size = 800
-    background = tuple(rng.randint(40, 215) for _ in range(3))
-    img = Image.new("RGB", (size, size), background)
-    draw = ImageDraw.Draw(img)
-    for _ in range(6):
-        colour = tuple(rng.randint(0, 255) for _ in range(3))
-        x0, y0 = rng.randint(-100, size - 100), rng.randint(-100, size - 250)
-        x1, y1 = x0 + rng.randint(120, 400), y0 + rng.randint(120, 400)
-        if rng.random() < 0.5:
-            draw.ellipse((x0, y0, x1, y1), fill=colour)
-        else:
-            draw.rectangle((x0, y0, x1, y1), fill=colour)
-    try:
-        font = ImageFont.load_default(size=56)
-    except (TypeError, OSError):
-        font = ImageFont.load_default()
-    band_top = size - 180
-    draw.rectangle((0, band_top, size, size), fill=(255, 255, 255))
-    text = label if len(label) <= 24 else label[:21] + "..."
-    draw.text((size // 2, band_top + 90), text, fill=(30, 30, 30), font=font, anchor="mm")
-    out = io.BytesIO()
-    if fmt == "PNG":
-        img.save(out, "PNG", optimize=True)
-    else:
-        img.save(out, fmt, quality=JPEG_QUALITY)
-    return out.getvalue()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from storefront import demo_images
 from storefront.config import ConfigError, public_base_url
 from storefront.services import images
 from tests.api.conftest import bearer
@@ -22,7 +23,7 @@ BASE = "https://shop.example.com"
 @pytest.fixture
 def pictured(app, make_product):
     product = make_product(name="Pictured Mug")
-    images.replace_product_image(product.id, images.demo_image("Mug", 1))
+    images.replace_product_image(product.id, demo_images.demo_image("mug", (200, 60, 60), 1))
     return product
 
 
@@ -52,7 +53,7 @@ def test_with_a_public_base_url_image_urls_start_with_it_whatever_the_host(
     with app.app_context():
         customer = make_user(email="host-shopper@example.com")
         product = make_product(name="Pictured Mug")
-        images.replace_product_image(product.id, images.demo_image("Mug", 1))
+        images.replace_product_image(product.id, demo_images.demo_image("mug", (200, 60, 60), 1))
         urls = _api_image_urls(app.test_client(), product, customer)
     assert all(url.startswith(f"{BASE}/media/products/") for url in urls), urls
 

@@ -20,7 +20,6 @@ from storefront.services.images import (
     ImageTooLarge,
     InvalidImage,
     delete_image,
-    demo_image,
     media_path,
     replace_product_image,
     save_image,
@@ -300,15 +299,6 @@ def test_a_name_is_the_contents_address(media_root):
 
 def test_thumbnail_path_sits_next_to_the_image():
     assert thumbnail_path("products/abc.jpg") == "products/abc_thumb.jpg"
-
-
-def test_demo_images_are_accepted_uploads(media_root):
-    content = demo_image("Red Kettle", seed=3)
-
-    assert content != demo_image("Red Kettle", seed=4)
-    with Image.open(io.BytesIO(content)) as img:
-        assert img.format == "PNG" and img.size == (800, 800)
-    assert STORED_NAME.match(save_image(content))
 
 
 # --- replacing and deleting -------------------------------------------------------

@@ -149,10 +149,13 @@ def test_home_and_product_pages_do_not_query_per_product(client, make_product):
 
 
 def test_lists_show_the_thumbnail_and_the_product_page_the_full_image(client, make_product):
+    from storefront import demo_images
     from storefront.services import images
 
     product = make_product(name="Photo Frame")
-    path = images.replace_product_image(product.id, images.demo_image("Frame", 1)).image_path
+    path = images.replace_product_image(
+        product.id, demo_images.demo_image("box", (200, 60, 60), 1)
+    ).image_path
     thumb, full = f"/media/{images.thumbnail_path(path)}", f"/media/{path}"
     listing = client.get("/products").get_data(as_text=True)
     assert f'src="{thumb}" alt="Photo Frame"' in listing
