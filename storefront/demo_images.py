@@ -472,18 +472,15 @@ def _skillet(s: Sketch, c: RGB) -> None:
 
 
 def _board(s: Sketch, c: RGB) -> None:
-    s.shape(
-        [("rrect", (0.2, 0.2, 0.8, 0.82), 0.06), ("rrect", (0.42, 0.1, 0.58, 0.24), 0.05)],
-        c,
-        "horiz",
-    )
-    s.shape(
-        [("rect", (0.2 + i * 0.06, 0.2, 0.205 + i * 0.06, 0.82)) for i in range(1, 10)],
-        _dark(c, 0.1),
-        opacity=0.6,
-    )
-    s.shape([("ellipse", (0.475, 0.13, 0.525, 0.18))], (240, 238, 232))
-    s.shape([("ring", (0.25, 0.27, 0.75, 0.77), 0.012)], _dark(c, 0.2))
+    """A chopping board lying flat, its handle to the right, a juice groove."""
+    s.shape([("rrect", (0.1, 0.4, 0.78, 0.8), 0.05)], _dark(c, 0.25))  # its thickness
+    body = [("rrect", (0.1, 0.34, 0.78, 0.76), 0.05), ("rrect", (0.7, 0.47, 0.92, 0.63), 0.06)]
+    s.shape(body, c, "horiz")
+    grain = [("rect", (0.1, 0.34 + i * 0.05, 0.78, 0.343 + i * 0.05)) for i in range(1, 8)]
+    s.shape(grain, _dark(c, 0.1), opacity=0.5)
+    s.shape([("ellipse", (0.835, 0.525, 0.885, 0.575))], (240, 238, 232))
+    s.shape([("rrect", (0.14, 0.38, 0.74, 0.72), 0.04)], _dark(c, 0.2))
+    s.shape([("rrect", (0.152, 0.392, 0.728, 0.708), 0.035)], c, "horiz")
 
 
 def _towel(s: Sketch, c: RGB) -> None:
@@ -730,8 +727,8 @@ def object_layer(
     kind: str, colour: RGB, size: int, angle: float = 0.0, zoom: float = 1.0
 ) -> Image.Image:
     """The object alone (RGBA, transparent around it), ``size`` pixels square: drawn at
-    twice the size, scaled down with LANCZOS, then turned by ``angle`` degrees and
-    scaled by ``zoom`` about the point where it stands on the floor."""
+    twice the size, scaled down with LANCZOS (by ``zoom`` as well, but never beyond
+    88% of the frame), turned by ``angle`` degrees and centred, a little low."""
     sketch = Sketch(size * 2)
     DRAW[kind](sketch, colour)
     box = sketch.alpha.getbbox()
@@ -743,15 +740,14 @@ def object_layer(
     x1, y1 = min(size * 2, (box[2] + 1) // 2 * 2), min(size * 2, (box[3] + 1) // 2 * 2)
     piece = sketch.rgb.crop((x0, y0, x1, y1))
     piece.putalpha(sketch.alpha.crop((x0, y0, x1, y1)))
+    zoom = min(zoom, 0.88 * size * 2 / max(piece.size))
     piece = piece.resize(
         (max(1, round(piece.width * zoom / 2)), max(1, round(piece.height * zoom / 2))),
         Image.Resampling.LANCZOS,
     )
-    cx, cy = (x0 + x1) / 4, (y0 + y1) / 4
     if angle:
         piece = piece.rotate(angle, Image.Resampling.BILINEAR, expand=True)
-    ax, ay = size * 0.5, size * 0.8  # the anchor on the floor
-    cx, cy = ax + (cx - ax) * zoom, ay + (cy - ay) * zoom
+    cx, cy = size * 0.5, size * 0.52
     layer.paste(piece, (round(cx - piece.width / 2), round(cy - piece.height / 2)), piece)
     return layer
 
@@ -763,7 +759,7 @@ def render(kind: str, colour: RGB, seed: int, size: int = 800) -> Image.Image:
     rng = random.Random(f"{kind}:{colour}:{seed}")
     top, bottom = BACKDROPS[seed % len(BACKDROPS)]
     img = _backdrop(size, top, bottom).copy()
-    layer = object_layer(kind, colour, size, angle=rng.uniform(-4, 4), zoom=rng.uniform(0.82, 1.0))
+    layer = object_layer(kind, colour, size, angle=rng.uniform(-4, 4), zoom=rng.uniform(1.0, 1.16))
     box = layer.getchannel("A").getbbox() or (size // 4, size // 4, 3 * size // 4, 3 * size // 4)
     # The floor's shadow: a soft ellipse under the object, drawn small and blurred.
     small = size // 4

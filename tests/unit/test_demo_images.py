@@ -18,7 +18,10 @@ RED, BLUE = demo_images.NAMED_COLOURS["red"], demo_images.NAMED_COLOURS["blue"]
 
 
 def _silhouette(kind: str) -> Image.Image:
-    return demo_images.object_layer(kind, RED, 96).getchannel("A").point(lambda v: 255 * (v > 127))
+    """The object's shape as drawn, before it is turned, scaled and centred."""
+    sketch = demo_images.Sketch(96)
+    demo_images.DRAW[kind](sketch, RED)
+    return sketch.alpha.point(lambda v: 255 * (v > 127))
 
 
 def _object_colour(content: bytes) -> tuple[float, ...]:
