@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-postgres test-faults lint format bench bench-cpu bench-checkout bench-rush bench-import clean install lock
+.PHONY: run test test-postgres test-faults lint format bench bench-cpu bench-checkout bench-rush bench-import lighthouse clean install lock
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -73,6 +73,12 @@ bench-rush: install
 ## bench-import: a 10,000-row catalog CSV imported new, then as stock updates (bench/import_csv.py)
 bench-import: install
 	$(BIN)/python -m bench.import_csv
+
+## lighthouse: Lighthouse (npm package pinned in .lighthouse/, installed there) with
+## Debian's Chromium on home, catalog, a product, the cart and the dashboard of the store
+## on gunicorn with demo data; reports in test-artifacts/lighthouse/ (bench/lighthouse.py)
+lighthouse: install
+	$(BIN)/python -m bench.lighthouse
 
 ## lock: regenerate requirements.txt and requirements-dev.txt (pinned, with hashes)
 ## from requirements.in and requirements-dev.in, with pip-tools in a venv of its own
