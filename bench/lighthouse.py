@@ -30,7 +30,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from bench.web import BIN, ROOT, Server, store_env
+from bench.web import BIN, ROOT, Server, free_port, store_env
 
 LIGHTHOUSE_DIR = ROOT / ".lighthouse"
 LIGHTHOUSE = LIGHTHOUSE_DIR / "node_modules" / ".bin" / "lighthouse"
@@ -38,6 +38,17 @@ REPORTS = ROOT / "test-artifacts" / "lighthouse"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 SHOPPER = ("lighthouse-shopper@example.com", "lighthouse-pass-123")
 ADMIN = ("lighthouse-admin@example.com", "lighthouse-admin-123")
+# The store binds a session to the browser that logged in (Flask-Login's "strong"
+# protection hashes the address and the User-Agent): the login below and Lighthouse
+# send the same User-Agent, Lighthouse's own for the form factor.
+USER_AGENTS = {
+    "desktop": "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Chrome/136.0.0.0 Safari/537.36",
+    "mobile": "Mozilla/5.0 (Linux; Android 11; moto g power (2022)) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Chrome/136.0.0.0 Mobile Safari/537.36",
+}
+FORM_FACTOR = os.environ.get("LIGHTHOUSE_FORM_FACTOR", "desktop")
+USER_AGENT = USER_AGENTS[FORM_FACTOR]
 
 
 def install() -> None:
@@ -111,6 +122,7 @@ def _cookies(response) -> dict[str, str]:
 def log_in(base: str, email: str, password: str) -> str:
     """A session's ``Cookie`` header, got through the login form as a browser would."""
     opener = urllib.request.build_opener(_NoRedirect)
+    opener.addheaders = [("User-Agent", USER_AGENT)]
     with opener.open(f"{base}/login", timeout=30) as page:  # noqa: S310 (loopback)
         cookies = _cookies(page)
         body = page.read().decode()
@@ -128,7 +140,24 @@ def log_in(base: str, email: str, password: str) -> str:
     if response.status not in (302, 303):
         raise RuntimeError(f"logging in as {email} answered {response.status}")
     cookies.update(_cookies(response))
+    header = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    # Follow the redirect once, so that its "Welcome back" is not on the measured page.
+    landing = urllib.parse.urljoin(f"{base}/login", response.headers["Location"])
+    request = urllib.request.Request(landing, headers={"Cookie": header})
+    with opener.open(request, timeout=30) as page:  # noqa: S310 (loopback)
+        cookies.update(_cookies(page))
     return "; ".join(f"{k}={v}" for k, v in cookies.items())
+
+
+def product_path(base: str, product_id: int) -> str:
+    """The product page's own address (``/products/<id>`` redirects to it, with a slug)."""
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        opener.open(f"{base}/products/{product_id}", timeout=30)  # noqa: S310 (loopback)
+    except urllib.error.HTTPError as exc:
+        if exc.status in (301, 302, 303, 308):
+            return urllib.parse.urlsplit(urllib.parse.urljoin(base, exc.headers["Location"])).path
+    return f"/products/{product_id}"
 
 
 def run_lighthouse(url: str, name: str, cookie: str | None) -> dict[str, int]:
@@ -144,8 +173,9 @@ def run_lighthouse(url: str, name: str, cookie: str | None) -> dict[str, int]:
         "--only-categories=" + ",".join(CATEGORIES),
         '--chrome-flags="--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage"',
     ]
-    if os.environ.get("LIGHTHOUSE_FORM_FACTOR", "desktop") == "desktop":
+    if FORM_FACTOR == "desktop":
         command.append("--preset=desktop")
+    command.append(f"--emulatedUserAgent={USER_AGENT}")
     if cookie:
         command.append("--extra-headers=" + json.dumps({"Cookie": cookie}))
     env = dict(os.environ, CHROME_PATH=os.environ.get("CHROME_PATH", "/usr/bin/chromium"))
@@ -167,16 +197,20 @@ def main() -> int:
         env["STOREFRONT_ENV"] = "production"
         print("Seeding a demo store ...", flush=True)
         product_id = prepare(env)
-        server = Server("wsgi:app", env, instance, "gunicorn", workers=2)
+        # Canonical and Open Graph URLs are absolute only with the shop's address.
+        port = free_port()
+        env["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{port}"
+        server = Server("wsgi:app", env, instance, "gunicorn", workers=2, port=port)
         try:
             server.wait("/")
             base = server.url("")
             shopper = log_in(base, *SHOPPER)
             admin = log_in(base, *ADMIN)
+            product = product_path(base, product_id)
             pages = [
                 ("home", "/", None),
                 ("catalog", "/products", None),
-                ("product", f"/products/{product_id}", None),
+                ("product", product, None),
                 ("cart", "/cart", shopper),
                 ("dashboard", "/admin/", admin),
             ]

@@ -120,8 +120,8 @@ SERVERS = {
 class Server:
     """The app on ``BENCH_SERVER`` (gunicorn sync by default) on a free port; ``stop``."""
 
-    def __init__(self, app: str, env: dict, log_dir: Path, name: str, workers: int):
-        self.port = free_port()
+    def __init__(self, app: str, env: dict, log_dir: Path, name: str, workers: int, port: int = 0):
+        self.port = port or free_port()
         self.log = open(log_dir / f"{name}.log", "wb")  # noqa: SIM115 (closed in stop)
         server = os.environ.get("BENCH_SERVER") or "sync"
         self.proc = subprocess.Popen(
