@@ -5,16 +5,18 @@ its heading; the pictures are for people to look at."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from storefront import demo_images
 from storefront.services import accounts, cart, categories, orders
 from storefront.services import images as image_service
-from tests.browser.conftest import log_in, save_screenshots
+from tests.browser.conftest import DESKTOP, PHONE, log_in, save_screenshot
 from tests.conftest import ADMIN_PASSWORD, CUSTOMER_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -60,14 +62,27 @@ def _set_up_shop() -> dict:
     return {"products": ids, "order": order.id}
 
 
+def _settle(page) -> None:
+    """Scroll to the end and back so that lazy pictures (and those a narrower
+    viewport picks from a srcset) have loaded before the full-page shot."""
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    page.wait_for_load_state("networkidle")
+    # A picture that never shows (off-screen in a scrolled box) spoils nothing.
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function(
+            "[...document.images].every(img => img.complete)", polling=100, timeout=5_000
+        )
+    page.evaluate("window.scrollTo(0, 0)")
+
+
 def _shoot(page, path: str, name: str, heading) -> None:
     page.goto(path)
     expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()
-    # Pictures are lazy: scroll so that they load before the full-page shot.
-    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-    page.wait_for_load_state("networkidle")
-    page.evaluate("window.scrollTo(0, 0)")
-    save_screenshots(page, f"screenshots/{name}")
+    for label, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        page.set_viewport_size(viewport)
+        _settle(page)
+        save_screenshot(page, f"screenshots/{name}-{label}")
+    page.set_viewport_size(DESKTOP)
 
 
 def test_screenshots_of_both_faces_at_desktop_and_phone_width(page, in_app, browser, live_server):
