@@ -723,23 +723,32 @@ def _backdrop(size: int, top: RGB, bottom: RGB) -> Image.Image:
     )
 
 
+@lru_cache(maxsize=4)
+def _drawn(kind: str, colour: RGB, size: int) -> Image.Image | None:
+    """The object drawn at twice ``size``, cropped to its box (RGBA; not to be changed).
+    Kept for the next pictures of the same product, which differ only in angle and zoom."""
+    sketch = Sketch(size * 2)
+    DRAW[kind](sketch, colour)
+    box = sketch.alpha.getbbox()
+    if not box:
+        return None
+    # Only the object's box is scaled and turned: whole canvases cost several times more.
+    box = (box[0] // 2 * 2, box[1] // 2 * 2, (box[2] + 1) // 2 * 2, (box[3] + 1) // 2 * 2)
+    piece = sketch.rgb.crop(box)
+    piece.putalpha(sketch.alpha.crop(box))
+    return piece
+
+
 def object_layer(
     kind: str, colour: RGB, size: int, angle: float = 0.0, zoom: float = 1.0
 ) -> Image.Image:
     """The object alone (RGBA, transparent around it), ``size`` pixels square: drawn at
     twice the size, scaled down with LANCZOS (by ``zoom`` as well, but never beyond
     88% of the frame), turned by ``angle`` degrees and centred, a little low."""
-    sketch = Sketch(size * 2)
-    DRAW[kind](sketch, colour)
-    box = sketch.alpha.getbbox()
     layer = Image.new("RGBA", (size, size), (0, 0, 0, 0))
-    if not box:
+    piece = _drawn(kind, tuple(colour), size)
+    if piece is None:
         return layer
-    # Only the object's box is scaled and turned: whole canvases cost several times more.
-    x0, y0 = box[0] // 2 * 2, box[1] // 2 * 2
-    x1, y1 = min(size * 2, (box[2] + 1) // 2 * 2), min(size * 2, (box[3] + 1) // 2 * 2)
-    piece = sketch.rgb.crop((x0, y0, x1, y1))
-    piece.putalpha(sketch.alpha.crop((x0, y0, x1, y1)))
     zoom = min(zoom, 0.88 * size * 2 / max(piece.size))
     piece = piece.resize(
         (max(1, round(piece.width * zoom / 2)), max(1, round(piece.height * zoom / 2))),
@@ -761,18 +770,29 @@ def render(kind: str, colour: RGB, seed: int, size: int = 800) -> Image.Image:
     img = _backdrop(size, top, bottom).copy()
     layer = object_layer(kind, colour, size, angle=rng.uniform(-4, 4), zoom=rng.uniform(1.0, 1.16))
     box = layer.getchannel("A").getbbox() or (size // 4, size // 4, 3 * size // 4, 3 * size // 4)
-    # The floor's shadow: a soft ellipse under the object, drawn small and blurred.
-    small = size // 4
-    shadow = Image.new("L", (small, small), 0)
-    width = (box[2] - box[0]) / 4 * 0.95
-    cx, floor = (box[0] + box[2]) / 8, box[3] / 4
-    ImageDraw.Draw(shadow).ellipse(
-        (cx - width / 2, floor - width * 0.09, cx + width / 2, floor + width * 0.07), fill=120
-    )
-    shadow = shadow.filter(ImageFilter.GaussianBlur(small / 40)).resize(
-        (size, size), Image.Resampling.BILINEAR
-    )
-    img = Image.composite(Image.new("RGB", (size, size), _dark(bottom, 0.55)), img, shadow)
+    # The floor's shadow: a soft ellipse under the object, drawn small, blurred and
+    # scaled up over its own box only.
+    width = (box[2] - box[0]) * 0.95
+    cx, floor = (box[0] + box[2]) / 2, box[3]
+    margin = size // 20
+    left, top = max(0, round(cx - width / 2) - margin), max(0, round(floor - width * 0.09) - margin)
+    right = min(size, round(cx + width / 2) + margin)
+    bottom_edge = min(size, round(floor + width * 0.07) + margin)
+    area = (right - left, bottom_edge - top)
+    if area[0] > 8 and area[1] > 8:
+        shadow = Image.new("L", (area[0] // 4 + 1, area[1] // 4 + 1), 0)
+        ImageDraw.Draw(shadow).ellipse(
+            (
+                (cx - width / 2 - left) / 4,
+                (floor - width * 0.09 - top) / 4,
+                (cx + width / 2 - left) / 4,
+                (floor + width * 0.07 - top) / 4,
+            ),
+            fill=120,
+        )
+        shadow = shadow.filter(ImageFilter.GaussianBlur(size / 160))
+        shadow = shadow.resize(area, Image.Resampling.BILINEAR)
+        img.paste(_dark(bottom, 0.55), (left, top, right, bottom_edge), shadow)
     img.paste(layer, (0, 0), layer)
     return img
 
