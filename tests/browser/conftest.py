@@ -109,18 +109,25 @@ def in_app(live_app):
     return run
 
 
-def assert_accessible(page, min_impact=("serious", "critical")):
-    """No axe-core violation of serious or critical impact on the current page."""
+def accessibility_violations(page, min_impact=("serious", "critical")) -> list[str]:
+    """axe-core's violations of serious or critical impact on the current page, one line each.
+
+    The axe script comes with the axe-playwright-python package, not from a CDN."""
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page)
-    bad = [v for v in results.response["violations"] if v.get("impact") in min_impact]
-    details = "\n".join(
+    return [
         f"{v['id']} ({v['impact']}): {v['help']} -> "
         + ", ".join(str(n.get("target")) for n in v.get("nodes", [])[:5])
-        for v in bad
-    )
-    assert not bad, f"accessibility violations on {page.url}:\n{details}"
+        for v in results.response["violations"]
+        if v.get("impact") in min_impact
+    ]
+
+
+def assert_accessible(page, min_impact=("serious", "critical")):
+    """No axe-core violation of serious or critical impact on the current page."""
+    bad = accessibility_violations(page, min_impact)
+    assert not bad, f"accessibility violations on {page.url}:\n" + "\n".join(bad)
 
 
 def save_screenshot(page, name: str) -> Path:
