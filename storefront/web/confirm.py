@@ -41,5 +41,4 @@ def items_phrase(count: int) -> str:
 
 def confirmation_page(confirmation: Confirmation, *, admin: bool = False, **context):
     """The page that asks, for a browser without script (or a link followed)."""
-    template = "admin/confirm.html" if admin else "confirm.html"
-    return render_template(template, confirmation=confirmation, **context)
+    return render_template("confirm.html", confirmation=confirmation, admin=admin, **context)
