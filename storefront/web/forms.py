@@ -1,6 +1,8 @@
-"""The shop's forms (shape only: business rules live in the services) and
-the small helpers the shop's views share: safe ``next`` targets and putting a
-service's refusal next to the field it is about."""
+"""The shop's forms (shape only: business rules live in the services), the
+pieces the back office's forms (admin/forms.py) are made of too, so that a
+message reads the same on both faces, and the small helpers the views share:
+safe ``next`` targets and putting a service's refusal next to the field it is
+about."""
 
 from __future__ import annotations
 
@@ -38,7 +40,57 @@ from ..services.accounts import MIN_PASSWORD_LENGTH
 from ..services.addresses import COUNTRIES, DEFAULT_COUNTRY, LIMITS
 from ..services.cart import MAX_LINE_QUANTITY
 from ..services.errors import DomainError
-from ..services.money import display_money
+from ..services.money import display_money, without_grouping
+
+# Shape checks that let a form report every mistake in one round; the
+# services apply the same rules again (and the ones only they can check).
+# Both faces' forms take their messages from here.
+EMAIL_SHAPE = Email("Enter an email address such as name@example.com.")
+PASSWORD_LENGTH = Length(
+    min=MIN_PASSWORD_LENGTH, message=f"Use at least {MIN_PASSWORD_LENGTH} characters."
+)
+PASSWORDS_DIFFER = "The two passwords differ."
+
+
+def at_most(characters: int) -> Length:
+    return Length(max=characters, message=f"Use at most {characters:,} characters.")
+
+
+def strip_text(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class MoneyField(StringField):
+    """An amount a person types: plain ("1250.50") or as the shop shows it
+    ("1,250.50"). Text, never a float: the money service reads it strictly after
+    the grouping commas are gone. The API reads amounts without this leniency."""
+
+    def __init__(self, label=None, validators=None, filters=(), **kwargs):
+        validators = [*(validators or []), at_most(20)]
+        super().__init__(
+            label, validators, filters=[strip_text, without_grouping, *filters], **kwargs
+        )
+
+
+class WholeNumberField(IntegerField):
+    """An integer field that says plainly what it wants when given letters,
+    and stops there instead of adding its range check's message too. Left
+    empty, its InputRequired or Optional speaks instead."""
+
+    def __init__(self, label=None, validators=None, example="2", **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.not_a_number = f"Enter a whole number, such as {example}."
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(self.not_a_number) from None
+
+    def pre_validate(self, form):
+        if self.process_errors and self.raw_data and str(self.raw_data[0]).strip():
+            raise StopValidation()
+
 
 SORT_CHOICES = [
     SelectChoice("relevance", "Best match"),
@@ -53,50 +105,25 @@ ALL_CATEGORIES = SelectChoice("", "All categories")
 class CatalogFilterForm(Form):
     """The catalog's GET form: its names are the API's query parameters."""
 
-    q = StringField(
-        "Search", validators=[Optional(), Length(max=200, message="Use at most 200 characters.")]
-    )
+    q = StringField("Search", validators=[Optional(), at_most(200)])
     category = SelectField("Category", choices=[ALL_CATEGORIES], validate_choice=False)
-    min_price = StringField("Min", validators=[Optional(), Length(max=20)])
-    max_price = StringField("Max", validators=[Optional(), Length(max=20)])
+    min_price = MoneyField("Min", validators=[Optional()])
+    max_price = MoneyField("Max", validators=[Optional()])
     in_stock = BooleanField("In stock only")
     sort = SelectField("Sort by", choices=SORT_CHOICES, validate_choice=False)
 
 
-# Shape checks that let a form report every mistake in one round; the
-# services apply the same rules again (and the ones only they can check).
-EMAIL_SHAPE = Email("Enter an email address such as name@example.com.")
-PASSWORD_LENGTH = Length(
-    min=MIN_PASSWORD_LENGTH, message=f"Use at least {MIN_PASSWORD_LENGTH} characters."
-)
-
-
-class QuantityField(IntegerField):
-    """An integer field that says plainly what it wants when given letters,
-    and stops there instead of adding its range check's message too."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError("Enter a whole number, such as 2.") from None
-
-    def pre_validate(self, form):
-        if self.process_errors:
-            raise StopValidation()
-
-
 class LoginForm(FlaskForm):
-    email = StringField("Email", validators=[DataRequired("Enter your email."), Length(max=255)])
+    email = StringField("Email", validators=[DataRequired("Enter your email."), at_most(255)])
     password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
     remember = BooleanField("Keep me logged in on this device")
     next = HiddenField()
 
 
 class RegisterForm(FlaskForm):
-    full_name = StringField("Full name", validators=[Optional(), Length(max=200)])
+    full_name = StringField("Full name", validators=[Optional(), at_most(200)])
     email = StringField(
-        "Email", validators=[DataRequired("Enter your email."), Length(max=255), EMAIL_SHAPE]
+        "Email", validators=[DataRequired("Enter your email."), at_most(255), EMAIL_SHAPE]
     )
     password = PasswordField(
         "Password", validators=[DataRequired("Choose a password."), PASSWORD_LENGTH]
@@ -105,7 +132,7 @@ class RegisterForm(FlaskForm):
         "Repeat the password",
         validators=[
             DataRequired("Type your password a second time."),
-            EqualTo("password", "The two passwords differ."),
+            EqualTo("password", PASSWORDS_DIFFER),
         ],
     )
     next = HiddenField()
@@ -113,7 +140,7 @@ class RegisterForm(FlaskForm):
 
 class ForgotPasswordForm(FlaskForm):
     email = StringField(
-        "Email", validators=[DataRequired("Enter your email."), Length(max=255), EMAIL_SHAPE]
+        "Email", validators=[DataRequired("Enter your email."), at_most(255), EMAIL_SHAPE]
     )
 
 
@@ -125,20 +152,20 @@ class ResetPasswordForm(FlaskForm):
         "Repeat the new password",
         validators=[
             DataRequired("Repeat the password."),
-            EqualTo("password", "The two passwords differ."),
+            EqualTo("password", PASSWORDS_DIFFER),
         ],
     )
 
 
 class StockAlertForm(FlaskForm):
     # Left out by a signed-in shopper: their account's email is used.
-    email = StringField("Email", validators=[Optional(), Length(max=255), EMAIL_SHAPE])
+    email = StringField("Email", validators=[Optional(), at_most(255), EMAIL_SHAPE])
 
 
 class AccountForm(FlaskForm):
-    full_name = StringField("Full name", validators=[Optional(), Length(max=200)])
+    full_name = StringField("Full name", validators=[Optional(), at_most(200)])
     email = StringField(
-        "Email", validators=[DataRequired("Enter your email."), Length(max=255), EMAIL_SHAPE]
+        "Email", validators=[DataRequired("Enter your email."), at_most(255), EMAIL_SHAPE]
     )
     new_password = PasswordField("New password", validators=[Optional(), PASSWORD_LENGTH])
     confirm_password = PasswordField(
@@ -150,7 +177,7 @@ class AccountForm(FlaskForm):
 
 class AddToCartForm(FlaskForm):
     product_id = HiddenField(validators=[DataRequired()])
-    quantity = QuantityField(
+    quantity = WholeNumberField(
         "Quantity",
         default=1,
         validators=[
@@ -162,7 +189,7 @@ class AddToCartForm(FlaskForm):
 
 
 class CartQuantityForm(FlaskForm):
-    quantity = QuantityField(
+    quantity = WholeNumberField(
         "Quantity",
         validators=[
             InputRequired("Enter a quantity."),
@@ -182,15 +209,13 @@ class AddressFields:
     number looks is checked once, by ``addresses.check_address``.
     """
 
-    full_name = StringField("Full name", validators=[Length(max=LIMITS["full_name"])])
-    phone = StringField("Phone", validators=[Length(max=LIMITS["phone"])])
-    line1 = StringField("Address line 1", validators=[Length(max=LIMITS["line1"])])
-    line2 = StringField("Address line 2 (optional)", validators=[Length(max=LIMITS["line2"])])
-    city = StringField("City or town", validators=[Length(max=LIMITS["city"])])
-    region = StringField("Region or district (optional)", validators=[Length(max=LIMITS["region"])])
-    postal_code = StringField(
-        "Postal code (optional)", validators=[Length(max=LIMITS["postal_code"])]
-    )
+    full_name = StringField("Full name", validators=[at_most(LIMITS["full_name"])])
+    phone = StringField("Phone", validators=[at_most(LIMITS["phone"])])
+    line1 = StringField("Address line 1", validators=[at_most(LIMITS["line1"])])
+    line2 = StringField("Address line 2 (optional)", validators=[at_most(LIMITS["line2"])])
+    city = StringField("City or town", validators=[at_most(LIMITS["city"])])
+    region = StringField("Region or district (optional)", validators=[at_most(LIMITS["region"])])
+    postal_code = StringField("Postal code (optional)", validators=[at_most(LIMITS["postal_code"])])
     country = SelectField(
         "Country", choices=_country_choices(), default=DEFAULT_COUNTRY, validate_choice=False
     )
@@ -217,10 +242,10 @@ class CheckoutForm(AddressFields, FlaskForm):
     shipping_method_id = RadioField("Delivery", choices=[], validate_choice=False)
     # One of the methods the shop enables (services/payments.py); the service checks it.
     payment_method = RadioField("Payment", choices=[], validate_choice=False)
-    discount_code = StringField("Discount code (optional)", validators=[Length(max=70)])
+    discount_code = StringField("Discount code (optional)", validators=[at_most(70)])
     # The "Update the total" button: show the page priced as chosen, place nothing.
     review = SubmitField("Update the total")
-    note = TextAreaField("Note for the order (optional)", validators=[Optional(), Length(max=1000)])
+    note = TextAreaField("Note for the order (optional)", validators=[Optional(), at_most(1000)])
     idempotency_key = HiddenField(validators=[Length(max=255)])
     # The total the page showed: the order is placed at it or not at all.
     expected_total = HiddenField(validators=[Length(max=20)])
@@ -231,8 +256,8 @@ class GuestCheckoutForm(CheckoutForm):
 
     email = EmailField(
         "Email",
-        validators=[InputRequired("Enter your email address."), Length(max=255)],
-        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        validators=[InputRequired("Enter your email address."), at_most(255)],
+        filters=[strip_text],
     )
 
 

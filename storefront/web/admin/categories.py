@@ -7,9 +7,9 @@ from flask import abort, flash, redirect, render_template, url_for
 from ...services import categories as category_service
 from ...services.errors import Conflict, NotFound, ValidationError
 from ..confirm import Confirmation, confirmation_page
-from ..forms import ConfirmForm, SelectChoice
+from ..forms import ConfirmForm, SelectChoice, add_service_errors
 from . import bp
-from .forms import CategoryForm, show_errors
+from .forms import CategoryForm
 
 
 def _category_or_404(category_id: int):
@@ -71,8 +71,7 @@ def new_category():
                 form.name.data, form.description.data or "", form.parent_id.data
             )
         except (ValidationError, Conflict) as exc:  # Conflict: the name is taken
-            for message in show_errors(form, exc):
-                flash(message, "error")
+            add_service_errors(form, exc)
         else:
             flash(f"Category “{category.name}” added.", "success")
             return redirect(url_for("admin.categories"), code=303)
@@ -94,8 +93,7 @@ def edit_category(category_id: int):
         except NotFound:
             abort(404)
         except (ValidationError, Conflict) as exc:
-            for message in show_errors(form, exc):
-                flash(message, "error")
+            add_service_errors(form, exc)
         else:
             flash(f"Category “{category.name}” saved.", "success")
             return redirect(url_for("admin.categories"), code=303)

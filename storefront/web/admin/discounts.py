@@ -7,9 +7,9 @@ from flask import abort, flash, redirect, render_template, url_for
 from ...services import discounts
 from ...services.errors import DomainError, NotFound
 from ...services.reporting import shop_timezone
-from ..forms import ConfirmForm
+from ..forms import ConfirmForm, add_service_errors
 from . import bp
-from .forms import DiscountCodeForm, show_errors
+from .forms import DiscountCodeForm
 
 
 def _moment(value):
@@ -45,8 +45,7 @@ def _save(form, code=None):
         else:
             saved = discounts.update_code(code.id, _data(form))
     except DomainError as exc:
-        for message in show_errors(form, exc):
-            flash(message, "error")
+        add_service_errors(form, exc)
         return None
     flash(f"Discount code {saved.code} saved.", "success")
     return redirect(url_for("admin.discount_codes"), code=303)

@@ -1,4 +1,7 @@
-"""The back office's forms. They check the shape of input; the services judge it."""
+"""The back office's forms. They check the shape of input; the services judge it.
+
+Their pieces and messages are the shop's (storefront/web/forms.py): a mistake
+reads the same on both faces, and an amount may be typed as the shop shows it."""
 
 from __future__ import annotations
 
@@ -9,7 +12,6 @@ from wtforms import (
     DateTimeLocalField,
     EmailField,
     HiddenField,
-    IntegerField,
     PasswordField,
     SelectField,
     StringField,
@@ -19,22 +21,25 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     EqualTo,
     InputRequired,
-    Length,
     NumberRange,
     Optional,
     ValidationError,
 )
 
 from ...models import MAX_ALT
-from ...services import errors as domain
+from ...services.accounts import MIN_PASSWORD_LENGTH
 from ...services.categories import MAX_DESCRIPTION as CATEGORY_DESCRIPTION
 from ...services.categories import MAX_NAME as CATEGORY_NAME
-from ...services.money import without_grouping
-from ..forms import ConfirmForm  # noqa: F401  (one ConfirmForm for both faces)
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+from ..forms import (
+    EMAIL_SHAPE,
+    PASSWORD_LENGTH,
+    PASSWORDS_DIFFER,
+    ConfirmForm,  # noqa: F401  (one ConfirmForm for both faces)
+    MoneyField,
+    WholeNumberField,
+    at_most,
+)
+from ..forms import strip_text as _strip
 
 
 def _optional_id(value):
@@ -51,15 +56,14 @@ def _optional_id(value):
 class ProductForm(FlaskForm):
     name = StringField(
         "Name",
-        validators=[InputRequired("Enter the product's name."), Length(max=200)],
+        validators=[InputRequired("Enter the product's name."), at_most(200)],
         filters=[_strip],
     )
     description = TextAreaField("Description", validators=[Optional()], filters=[_strip])
     # Text, not a DecimalField: the money service reads it strictly (no float on the way).
-    price = StringField(
+    price = MoneyField(
         "Price",
         validators=[InputRequired("Enter a price such as 1,250.00.")],
-        filters=[_strip, without_grouping],
         description="For example 1,250.00",
     )
     # Chosen, never typed: the choices (grouped by parent) are set by the view;
@@ -74,10 +78,14 @@ class ProductForm(FlaskForm):
 
 
 class NewProductForm(ProductForm):
-    stock_quantity = IntegerField(
+    stock_quantity = WholeNumberField(
         "Opening stock",
         default=0,
-        validators=[InputRequired("Enter a whole number."), NumberRange(min=0)],
+        example="10",
+        validators=[
+            InputRequired("Enter the opening stock, such as 10."),
+            NumberRange(min=0, message="Enter 0 or more."),
+        ],
     )
     images = MultipleFileField(
         "Images (optional)",
@@ -93,7 +101,7 @@ class GalleryUploadForm(FlaskForm):
 
 
 class ImageAltForm(FlaskForm):
-    alt = StringField(validators=[Length(max=MAX_ALT)], filters=[_strip])
+    alt = StringField(validators=[at_most(MAX_ALT)], filters=[_strip])
 
 
 class ImageMoveForm(FlaskForm):
@@ -124,14 +132,15 @@ class ImportForm(FlaskForm):
 class StockAdjustmentForm(FlaskForm):
     # Its choices are the product's variants (shown only when it has several).
     variant_id = SelectField("Variant", coerce=int, validate_choice=True)
-    delta = IntegerField(
+    delta = WholeNumberField(
         "Change",
+        example="5 or -2",
         validators=[InputRequired("Enter a whole number such as 5 or -2.")],
         description="Positive to add stock, negative to remove it.",
     )
     note = TextAreaField(
         "Reason",
-        validators=[InputRequired("Say why the stock changes."), Length(max=1000)],
+        validators=[InputRequired("Say why the stock changes."), at_most(1000)],
         filters=[_strip],
         description="Kept in the ledger, for example “Recount after delivery”.",
     )
@@ -148,84 +157,80 @@ class OrderStatusForm(FlaskForm):
 
 
 class NewAdminForm(FlaskForm):
-    full_name = StringField("Full name", validators=[Optional(), Length(max=200)], filters=[_strip])
-    email = EmailField("Email", validators=[InputRequired(), Length(max=255)], filters=[_strip])
+    full_name = StringField("Full name", validators=[Optional(), at_most(200)], filters=[_strip])
+    email = EmailField(
+        "Email",
+        validators=[InputRequired("Enter their email."), at_most(255), EMAIL_SHAPE],
+        filters=[_strip],
+    )
     password = PasswordField(
         "Password",
-        validators=[InputRequired(), Length(min=8, message="Use at least 8 characters.")],
-        description="At least 8 characters.",
+        validators=[InputRequired("Choose a password."), PASSWORD_LENGTH],
+        description=f"At least {MIN_PASSWORD_LENGTH} characters.",
     )
     confirm = PasswordField(
         "Repeat the password",
-        validators=[InputRequired(), EqualTo("password", message="The passwords differ.")],
+        validators=[
+            InputRequired("Type the password a second time."),
+            EqualTo("password", message=PASSWORDS_DIFFER),
+        ],
     )
 
 
-def show_errors(form: FlaskForm, exc: domain.DomainError) -> list[str]:
-    """Put a service's refusal next to the fields it names; return what fits no field."""
-    errors = dict(getattr(exc, "errors", None) or {})
-    if not errors and exc.field:
-        errors[exc.field] = exc.message
-    if not errors:
-        return [exc.message]
-    leftover = []
-    for name, message in errors.items():
-        field = form._fields.get(name)
-        if field is None:
-            leftover.append(message)
-        else:
-            field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
-    return leftover
-
-
 class ShippingMethodForm(FlaskForm):
-    name = StringField("Name", validators=[InputRequired(), Length(max=100)], filters=[_strip])
+    name = StringField(
+        "Name",
+        validators=[InputRequired("Enter the method's name."), at_most(100)],
+        filters=[_strip],
+    )
     # Text, read strictly by the money service.
-    fee = StringField(
-        "Fee", validators=[InputRequired(), Length(max=20)], filters=[_strip],
+    fee = MoneyField(
+        "Fee", validators=[InputRequired("Enter a fee such as 60.00.")],
         description="For example 60.00",
     )  # fmt: skip
-    free_over = StringField(
+    free_over = MoneyField(
         "Free on orders of at least (optional)",
-        validators=[Optional(), Length(max=20)],
-        filters=[_strip],
+        validators=[Optional()],
         description="The subtotal before any discount. Empty: never free.",
     )
     countries = StringField(
         "Countries (optional)",
-        validators=[Optional(), Length(max=500)],
+        validators=[Optional(), at_most(500)],
         filters=[_strip],
         description="ISO codes separated by spaces or commas, such as BD IN. Empty: everywhere.",
     )
     is_active = BooleanField("Offered at checkout", default=True)
 
 
+LIMIT_RANGE = NumberRange(min=1, max=1_000_000_000, message="Enter 1 or more.")
+
+
 class DiscountCodeForm(FlaskForm):
-    code = StringField("Code", validators=[InputRequired(), Length(max=50)], filters=[_strip])
+    code = StringField(
+        "Code",
+        validators=[InputRequired("Enter the code customers type."), at_most(50)],
+        filters=[_strip],
+    )
     kind = SelectField(
         "Kind",
         choices=[SelectChoice("percent", "Percent off"), SelectChoice("fixed", "Amount off")],
         default="percent",
     )
-    value = StringField(
-        "Value", validators=[InputRequired(), Length(max=20)], filters=[_strip],
+    # A percentage or an amount; grouping commas are dropped either way.
+    value = MoneyField(
+        "Value", validators=[InputRequired("Enter a percentage such as 10, or an amount.")],
         description="A percentage such as 10, or an amount such as 50.00.",
     )  # fmt: skip
-    min_subtotal = StringField(
-        "Minimum subtotal (optional)", validators=[Optional(), Length(max=20)], filters=[_strip]
-    )
+    min_subtotal = MoneyField("Minimum subtotal (optional)", validators=[Optional()])
     starts_at = DateTimeLocalField(
         "Starts (optional)", validators=[Optional()], description="In the shop's time zone."
     )
     ends_at = DateTimeLocalField(
         "Ends (optional)", validators=[Optional()], description="In the shop's time zone."
     )
-    usage_limit = IntegerField(
-        "Uses in all (optional)", validators=[Optional(), NumberRange(min=1, max=1_000_000_000)]
-    )
-    per_customer_limit = IntegerField(
-        "Uses per customer (optional)",
-        validators=[Optional(), NumberRange(min=1, max=1_000_000_000)],
+    usage_limit = WholeNumberField("Uses in all (optional)", validators=[Optional(), LIMIT_RANGE])
+    per_customer_limit = WholeNumberField(
+        "Uses per customer (optional)", validators=[Optional(), LIMIT_RANGE]
     )
     is_active = BooleanField("Active", default=True)
 
@@ -233,7 +238,7 @@ class DiscountCodeForm(FlaskForm):
 class CategoryForm(FlaskForm):
     name = StringField(
         "Name",
-        validators=[InputRequired("Enter the category's name."), Length(max=CATEGORY_NAME)],
+        validators=[InputRequired("Enter the category's name."), at_most(CATEGORY_NAME)],
         filters=[_strip],
     )
     # Top-level categories only (two levels at most); set by the view.
@@ -245,7 +250,7 @@ class CategoryForm(FlaskForm):
     )
     description = TextAreaField(
         "Description",
-        validators=[Optional(), Length(max=CATEGORY_DESCRIPTION)],
+        validators=[Optional(), at_most(CATEGORY_DESCRIPTION)],
         filters=[_strip],
         description="Shown at the top of the category's page.",
     )

@@ -7,13 +7,12 @@ from ...services import catalog, categories, images, inventory, reporting, stock
 from ...services.errors import DomainError, NotFound, ValidationError
 from ...services.images import ImageTooLarge
 from ..confirm import Confirmation, confirmation_page
-from ..forms import ConfirmForm, SelectChoice
+from ..forms import ConfirmForm, SelectChoice, add_service_errors
 from . import bp, page_number
 from .forms import (
     NewProductForm,
     ProductForm,
     StockAdjustmentForm,
-    show_errors,
 )
 from .gallery_panel import CHOOSE_AGAIN, gallery_panel, image_refusal, uploads_of
 
@@ -143,8 +142,7 @@ def new_product():
             if refusal:
                 form.images.errors = [refusal]
             else:
-                for message in show_errors(form, exc):
-                    flash(message, "error")
+                add_service_errors(form, exc)
         else:
             added = f" with {len(chosen)} image{'s' if len(chosen) != 1 else ''}" if chosen else ""
             flash(f"Product “{product.name}” created{added}.", "success")
@@ -174,8 +172,7 @@ def edit_product(product_id: int):
         except NotFound:
             abort(404)
         except ValidationError as exc:
-            for message in show_errors(form, exc):
-                flash(message, "error")
+            add_service_errors(form, exc)
         else:
             flash(f"Product “{product.name}” saved.", "success")
             return redirect(url_for("admin.edit_product", product_id=product.id))
@@ -229,8 +226,7 @@ def product_stock(product_id: int):
         except NotFound:
             abort(404)
         except DomainError as exc:  # ValidationError, InsufficientStock
-            for message in show_errors(form, exc):
-                flash(message, "error")
+            add_service_errors(form, exc)
         else:
             flash(f"Stock of “{product.name}” is now {product.stock_quantity}.", "success")
             return redirect(url_for("admin.product_stock", product_id=product_id))

@@ -6,9 +6,9 @@ from flask import abort, flash, redirect, render_template, url_for
 
 from ...services import shipping
 from ...services.errors import NotFound, ValidationError
-from ..forms import ConfirmForm
+from ..forms import ConfirmForm, add_service_errors
 from . import bp
-from .forms import ShippingMethodForm, show_errors
+from .forms import ShippingMethodForm
 
 
 def _data(form: ShippingMethodForm) -> dict:
@@ -36,8 +36,7 @@ def new_shipping_method():
         try:
             method = shipping.create_method(_data(form))
         except ValidationError as exc:
-            for message in show_errors(form, exc):
-                flash(message, "error")
+            add_service_errors(form, exc)
         else:
             flash(f"Shipping method “{method.name}” added.", "success")
             return redirect(url_for("admin.shipping_methods"), code=303)
@@ -65,8 +64,7 @@ def edit_shipping_method(method_id: int):
         try:
             shipping.update_method(method_id, _data(form))
         except ValidationError as exc:
-            for message in show_errors(form, exc):
-                flash(message, "error")
+            add_service_errors(form, exc)
         else:
             flash("Shipping method saved.", "success")
             return redirect(url_for("admin.shipping_methods"), code=303)

@@ -7,9 +7,9 @@ from ...models import ROLES
 from ...services import accounts, orders
 from ...services.errors import CannotActOnSelf, DomainError, NotFound
 from ..confirm import Confirmation, confirmation_page
-from ..forms import ConfirmForm
+from ..forms import ConfirmForm, add_service_errors
 from . import bp, page_number
-from .forms import NewAdminForm, show_errors
+from .forms import NewAdminForm
 
 PER_PAGE = 20
 STATES = {"": None, "active": True, "deactivated": False}
@@ -111,8 +111,7 @@ def new_admin():
         try:
             user = accounts.create_admin(form.email.data, form.password.data, form.full_name.data)
         except DomainError as exc:  # ValidationError, DuplicateEmail
-            for message in show_errors(form, exc):
-                flash(message, "error")
+            add_service_errors(form, exc)
         else:
             flash(f"Admin account created for {user.email}.", "success")
             return redirect(url_for("admin.user_detail", user_id=user.id))

@@ -1,0 +1,97 @@
+"""One UI kit for both faces: the back office's forms speak like the shop's
+(a linked summary, the same messages), take amounts as the shop shows them,
+page through lists with the shop's pagination, and confirm on the one page."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from storefront.extensions import db
+from storefront.models import DiscountCode, ShippingMethod
+from storefront.services import orders
+from tests.conftest import ADMIN_PASSWORD
+from tests.web.conftest import log_in_with_form
+
+WTFORMS_DEFAULTS = (
+    "This field is required.",
+    "Not a valid",
+    "Field cannot be longer",
+    "Number must",
+)
+
+
+@pytest.fixture
+def staff(client, admin):
+    assert log_in_with_form(client, admin.email, ADMIN_PASSWORD).status_code == 303
+    return client
+
+
+def test_a_shipping_fee_and_threshold_may_be_typed_as_the_shop_shows_them(staff):
+    data = {"name": "Courier", "fee": "1,250.50", "free_over": "12,000", "is_active": "y"}
+    assert staff.post("/admin/shipping/new", data=data).status_code == 303
+    method = db.session.scalar(select(ShippingMethod))
+    assert (method.fee, method.free_over) == (Decimal("1250.50"), Decimal("12000.00"))
+
+
+def test_a_discount_amount_may_be_typed_with_grouping_commas(staff):
+    data = {"code": "BIG", "kind": "fixed", "value": "1,000", "min_subtotal": "5,000.00",
+            "is_active": "y"}  # fmt: skip
+    assert staff.post("/admin/discounts/new", data=data).status_code == 303
+    code = db.session.scalar(select(DiscountCode))
+    assert (code.value, code.min_subtotal) == (Decimal("1000.00"), Decimal("5000.00"))
+
+
+@pytest.mark.parametrize(
+    ("path", "data", "expected"),
+    [
+        ("/admin/shipping/new", {"name": "", "fee": ""},
+         ['href="#name">Name: Enter the method', 'href="#fee">Fee: Enter a fee such as 60.00.']),
+        ("/admin/discounts/new", {"code": "", "value": "", "usage_limit": "two"},
+         ['href="#code">Code: Enter the code customers type.',
+          'href="#usage_limit">Uses in all (optional): Enter a whole number, such as 2.']),
+        ("/admin/users/new", {"email": "nobody", "password": "short", "confirm": "other"},
+         ["Enter an email address such as name@example.com.", "Use at least 8 characters.",
+          "The two passwords differ."]),
+    ],
+)  # fmt: skip
+def test_an_admin_form_lists_friendly_errors_in_a_linked_summary(staff, path, data, expected):
+    response = staff.post(path, data=data)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True).replace("&#39;", "'")
+    assert 'class="error-summary"' in html
+    for text in expected:
+        assert text in html
+    for default in WTFORMS_DEFAULTS:
+        assert default not in html
+
+
+def test_a_service_refusal_in_an_admin_form_is_in_the_summary_not_a_flash(staff):
+    data = {"name": "Courier", "fee": "-5"}
+    html = staff.post("/admin/shipping/new", data=data).get_data(as_text=True)
+    assert 'class="error-summary"' in html and 'href="#fee"' in html
+    assert "flash-error" not in html
+
+
+def test_the_back_office_pages_with_the_shops_pagination(staff, make_product):
+    for n in range(21):
+        make_product(name=f"Paged lamp {n:02}")
+    html = staff.get("/admin/products?q=lamp").get_data(as_text=True)
+    assert 'class="pagination" aria-label="Product pages"' in html
+    assert 'rel="next" href="/admin/products?q=lamp&amp;page=2"' in html
+    assert "21 in all." in html
+
+
+def test_the_confirmation_page_wears_the_back_offices_layout(staff, customer, make_product):
+    from storefront.services import cart
+
+    product = make_product(stock=5)
+    cart.add_to_cart(customer.id, product.id, 1)
+    order = orders.place_order(customer.id, "1 Road").order
+    admin_page = staff.get(f"/admin/orders/{order.id}/cancel").get_data(as_text=True)
+    assert 'class="admin-header"' in admin_page
+    assert "? · Back office · Storefront</title>" in admin_page
+    assert f"Cancel order #{order.id} and put 1 item back in stock?" in admin_page
+    assert "admin.css" not in admin_page and "css/store.css" in admin_page
