@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user
 
 from .. import ratelimit
 from ..services import accounts
 from ..services import addresses as address_service
 from ..services.addresses import COUNTRIES, TooManyAddresses
-from ..services.errors import DuplicateEmail, NotFound, TooManyAttempts, ValidationError
-from .forms import AccountForm, AddressForm, ConfirmForm, add_service_errors
+from ..services.errors import DuplicateEmail, TooManyAttempts, ValidationError
+from .forms import AccountForm, AddressForm, ConfirmForm, add_service_errors, confirm_or_400
+from .views import or_404
 
 bp = Blueprint("account", __name__)
 
@@ -60,41 +61,31 @@ def addresses():
 @bp.route("/account/addresses/new", methods=["GET", "POST"])
 @login_required
 def new_address():
-    form = AddressForm()
-    if form.validate_on_submit():
-        try:
-            address_service.add_address(
-                current_user.id, form.address_data(), make_default=form.make_default.data
-            )
-        except (ValidationError, TooManyAddresses) as exc:
-            add_service_errors(form, exc)
-        else:
-            flash("The address is saved.", "success")
-            return redirect(url_for("account.addresses"), code=303)
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("account/address_form.html", form=form, address=None), status
+    return _address_page(None)
 
 
 @bp.route("/account/addresses/<int:address_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_address(address_id: int):
-    try:
-        address = address_service.get_address(current_user.id, address_id)
-    except NotFound:
-        abort(404)
+    return _address_page(or_404(address_service.get_address, current_user.id, address_id))
+
+
+def _address_page(address):
+    """The address form: a new address (``address`` None) or changes to one."""
     form = AddressForm(obj=address)
     if form.validate_on_submit():
+        data, make_default = form.address_data(), form.make_default.data
         try:
-            address_service.update_address(
-                current_user.id,
-                address_id,
-                form.address_data(),
-                make_default=form.make_default.data,
-            )
-        except ValidationError as exc:
+            if address is None:
+                address_service.add_address(current_user.id, data, make_default=make_default)
+            else:
+                address_service.update_address(
+                    current_user.id, address.id, data, make_default=make_default
+                )
+        except (ValidationError, TooManyAddresses) as exc:
             add_service_errors(form, exc)
         else:
-            flash("The address is updated.", "success")
+            flash(f"The address is {'saved' if address is None else 'updated'}.", "success")
             return redirect(url_for("account.addresses"), code=303)
     status = 422 if form.errors or form.form_errors else 200
     return render_template("account/address_form.html", form=form, address=address), status
@@ -107,12 +98,8 @@ def default_address(address_id: int):
         # Nothing happens on GET (after logging in, say): back to the book, where the
         # button is.
         return redirect(url_for("account.addresses"), code=303)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        address_service.set_default_address(current_user.id, address_id)
-    except NotFound:
-        abort(404)
+    confirm_or_400()
+    or_404(address_service.set_default_address, current_user.id, address_id)
     flash("Your default address is changed.", "success")
     return redirect(url_for("account.addresses"), code=303)
 
@@ -122,11 +109,7 @@ def default_address(address_id: int):
 def delete_address(address_id: int):
     if request.method == "GET":
         return redirect(url_for("account.addresses"), code=303)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        address_service.delete_address(current_user.id, address_id)
-    except NotFound:
-        abort(404)
+    confirm_or_400()
+    or_404(address_service.delete_address, current_user.id, address_id)
     flash("The address is deleted. Orders sent to it keep their copy.", "success")
     return redirect(url_for("account.addresses"), code=303)

@@ -19,6 +19,7 @@ from . import guest_cart
 from .confirm import Confirmation, confirmation_page, items_phrase
 from .forms import AddToCartForm, CartQuantityForm, safe_next
 from .shop import render_product_with_errors
+from .views import or_404
 
 bp = Blueprint("cart", __name__)
 
@@ -150,10 +151,7 @@ def _remove_line(line: int) -> None:
 
 @bp.post("/cart/lines/<int:line>/remove")
 def remove(line: int):
-    try:
-        _remove_line(line)
-    except NotFound:
-        abort(404)
+    or_404(_remove_line, line)
     flash("The item was removed from your cart.", "success")
     return redirect(url_for("cart.view"), code=303)
 

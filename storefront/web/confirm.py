@@ -39,6 +39,11 @@ def items_phrase(count: int) -> str:
     return f"{count} item" if count == 1 else f"{count} items"
 
 
+def order_items_phrase(order) -> str:
+    """ "3 items": the units an order holds, for the question about cancelling it."""
+    return items_phrase(sum(item.quantity for item in order.items))
+
+
 def confirmation_page(confirmation: Confirmation, *, admin: bool = False, **context):
     """The page that asks, for a browser without script (or a link followed)."""
     return render_template("confirm.html", confirmation=confirmation, admin=admin, **context)

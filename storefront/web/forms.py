@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, request
+from flask import abort, current_app, request
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -50,6 +50,24 @@ PASSWORD_LENGTH = Length(
     min=MIN_PASSWORD_LENGTH, message=f"Use at least {MIN_PASSWORD_LENGTH} characters."
 )
 PASSWORDS_DIFFER = "The two passwords differ."
+
+
+def new_password_fields(label: str = "Password", repeat: str = "Repeat the password"):
+    """A new password and its repeat (register, reset, a new admin), named
+    ``password`` and whatever the form calls the second."""
+    password = PasswordField(
+        label,
+        validators=[DataRequired("Choose a password."), PASSWORD_LENGTH],
+        description=f"At least {MIN_PASSWORD_LENGTH} characters.",
+    )
+    repeated = PasswordField(
+        repeat,
+        validators=[
+            DataRequired("Type the password a second time."),
+            EqualTo("password", PASSWORDS_DIFFER),
+        ],
+    )
+    return password, repeated
 
 
 def at_most(characters: int) -> Length:
@@ -125,16 +143,7 @@ class RegisterForm(FlaskForm):
     email = StringField(
         "Email", validators=[DataRequired("Enter your email."), at_most(255), EMAIL_SHAPE]
     )
-    password = PasswordField(
-        "Password", validators=[DataRequired("Choose a password."), PASSWORD_LENGTH]
-    )
-    confirm_password = PasswordField(
-        "Repeat the password",
-        validators=[
-            DataRequired("Type your password a second time."),
-            EqualTo("password", PASSWORDS_DIFFER),
-        ],
-    )
+    password, confirm_password = new_password_fields()
     next = HiddenField()
 
 
@@ -145,16 +154,7 @@ class ForgotPasswordForm(FlaskForm):
 
 
 class ResetPasswordForm(FlaskForm):
-    password = PasswordField(
-        "New password", validators=[DataRequired("Choose a password."), PASSWORD_LENGTH]
-    )
-    confirm_password = PasswordField(
-        "Repeat the new password",
-        validators=[
-            DataRequired("Repeat the password."),
-            EqualTo("password", PASSWORDS_DIFFER),
-        ],
-    )
+    password, confirm_password = new_password_fields("New password", "Repeat the new password")
 
 
 class StockAlertForm(FlaskForm):
@@ -272,6 +272,12 @@ def shipping_label(method) -> str:
 
 class ConfirmForm(FlaskForm):
     """A POST with nothing but its CSRF token: logout, cancel, remove, clear."""
+
+
+def confirm_or_400() -> None:
+    """A button's POST (a ConfirmForm) with a valid CSRF token, or a 400."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
 
 
 def safe_next(target: str | None) -> str | None:

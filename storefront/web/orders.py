@@ -16,8 +16,9 @@ from flask_login import current_user, login_required
 
 from ..services import orders as order_service
 from ..services.errors import InvalidTransition, NotFound, ValidationError
-from .confirm import Confirmation, confirmation_page, items_phrase
+from .confirm import Confirmation, confirmation_page, order_items_phrase
 from .forms import ConfirmForm, page_number
+from .views import or_404
 
 bp = Blueprint("orders", __name__)
 
@@ -80,10 +81,7 @@ def claim_guest_orders(token: str):
 @bp.get("/orders/<int:order_id>")
 @login_required
 def detail(order_id: int):
-    try:
-        order = order_service.get_order(order_id, owner_id=current_user.id)
-    except NotFound:
-        abort(404)
+    order = or_404(order_service.get_order, order_id, owner_id=current_user.id)
     return render_template(
         "orders/detail.html",
         order=order,
@@ -96,10 +94,7 @@ def detail(order_id: int):
 def guest_detail(token: str):
     """A guest's order, through the signed link shown at checkout and mailed. The
     link is the key: the page is not cached and not indexed (see the template)."""
-    try:
-        order = order_service.get_guest_order(token)
-    except NotFound:
-        abort(404)
+    order = or_404(order_service.get_guest_order, token)
     response = make_response(
         render_template("orders/detail.html", order=order, can_cancel=False, guest_link=True)
     )
@@ -110,9 +105,8 @@ def guest_detail(token: str):
 
 
 def cancel_confirmation(order) -> Confirmation:
-    count = sum(item.quantity for item in order.items)
     return Confirmation(
-        question=f"Cancel order #{order.id} ({items_phrase(count)})?",
+        question=f"Cancel order #{order.id} ({order_items_phrase(order)})?",
         detail="The items go back on the shelf. This cannot be undone.",
         page_url=url_for("orders.cancel", order_id=order.id),
         back_url=url_for("orders.detail", order_id=order.id),
@@ -124,10 +118,7 @@ def cancel_confirmation(order) -> Confirmation:
 @bp.get("/orders/<int:order_id>/cancel")
 @login_required
 def confirm_cancel(order_id: int):
-    try:
-        order = order_service.get_order(order_id, owner_id=current_user.id)
-    except NotFound:
-        abort(404)
+    order = or_404(order_service.get_order, order_id, owner_id=current_user.id)
     return confirmation_page(cancel_confirmation(order))
 
 

@@ -7,7 +7,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from ...services import categories as category_service
 from ...services.errors import Conflict, NotFound, ValidationError
 from ..confirm import Confirmation, confirmation_page
-from ..forms import ConfirmForm, SelectChoice, add_service_errors
+from ..forms import ConfirmForm, SelectChoice, add_service_errors, confirm_or_400
 from . import bp
 from .forms import CategoryForm
 
@@ -101,8 +101,7 @@ def edit_category(category_id: int):
 
 
 def _checked_post(category_id: int, change, *args):
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    confirm_or_400()
     try:
         return change(category_id, *args)
     except NotFound:

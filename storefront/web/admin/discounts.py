@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 
 from ...services import discounts
-from ...services.errors import DomainError, NotFound
+from ...services.errors import DomainError
 from ...services.reporting import shop_timezone
-from ..forms import ConfirmForm, add_service_errors
+from ..forms import ConfirmForm, add_service_errors, confirm_or_400
+from ..views import or_404
 from . import bp
 from .forms import DiscountCodeForm
 
@@ -63,10 +64,7 @@ def new_discount_code():
 
 @bp.route("/discounts/<int:code_id>/edit", methods=["GET", "POST"])
 def edit_discount_code(code_id: int):
-    try:
-        code = discounts.get_code(code_id)
-    except NotFound:
-        abort(404)
+    code = or_404(discounts.get_code, code_id)
     tz = shop_timezone()
     form = DiscountCodeForm(
         data={
@@ -94,11 +92,7 @@ def edit_discount_code(code_id: int):
 
 @bp.post("/discounts/<int:code_id>/delete")
 def delete_discount_code(code_id: int):
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        discounts.delete_code(code_id)
-    except NotFound:
-        abort(404)
+    confirm_or_400()
+    or_404(discounts.delete_code, code_id)
     flash("Discount code deleted (or, if orders used it, deactivated).", "success")
     return redirect(url_for("admin.discount_codes"), code=303)

@@ -12,14 +12,12 @@ from wtforms import (
     DateTimeLocalField,
     EmailField,
     HiddenField,
-    PasswordField,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
-    EqualTo,
     InputRequired,
     NumberRange,
     Optional,
@@ -27,17 +25,15 @@ from wtforms.validators import (
 )
 
 from ...models import MAX_ALT
-from ...services.accounts import MIN_PASSWORD_LENGTH
 from ...services.categories import MAX_DESCRIPTION as CATEGORY_DESCRIPTION
 from ...services.categories import MAX_NAME as CATEGORY_NAME
 from ..forms import (
     EMAIL_SHAPE,
-    PASSWORD_LENGTH,
-    PASSWORDS_DIFFER,
     ConfirmForm,  # noqa: F401  (one ConfirmForm for both faces)
     MoneyField,
     WholeNumberField,
     at_most,
+    new_password_fields,
 )
 from ..forms import strip_text as _strip
 
@@ -163,18 +159,7 @@ class NewAdminForm(FlaskForm):
         validators=[InputRequired("Enter their email."), at_most(255), EMAIL_SHAPE],
         filters=[_strip],
     )
-    password = PasswordField(
-        "Password",
-        validators=[InputRequired("Choose a password."), PASSWORD_LENGTH],
-        description=f"At least {MIN_PASSWORD_LENGTH} characters.",
-    )
-    confirm = PasswordField(
-        "Repeat the password",
-        validators=[
-            InputRequired("Type the password a second time."),
-            EqualTo("password", message=PASSWORDS_DIFFER),
-        ],
-    )
+    password, confirm = new_password_fields()
 
 
 class ShippingMethodForm(FlaskForm):

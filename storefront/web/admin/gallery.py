@@ -12,7 +12,8 @@ from ...services import images
 from ...services.errors import NotFound, ValidationError
 from ...services.images import ImageTooLarge
 from ..confirm import confirmation_page
-from ..forms import ConfirmForm
+from ..forms import ConfirmForm, confirm_or_400
+from ..views import or_404
 from . import bp
 from .forms import GalleryUploadForm, ImageAltForm, ImageMoveForm
 from .gallery_panel import CHOOSE_AGAIN, delete_confirmation, image_refusal, uploads_of
@@ -75,22 +76,15 @@ def move_image(product_id: int, image_id: int):
     form = ImageMoveForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        images.move_image(product_id, image_id, -1 if form.direction.data == "up" else 1)
-    except NotFound:
-        abort(404)
+    or_404(images.move_image, product_id, image_id, -1 if form.direction.data == "up" else 1)
     flash("Order saved.", "success")
     return _edit(product_id)
 
 
 @bp.post("/products/<int:product_id>/images/<int:image_id>/cover")
 def image_cover(product_id: int, image_id: int):
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        images.set_cover(product_id, image_id)
-    except NotFound:
-        abort(404)
+    confirm_or_400()
+    or_404(images.set_cover, product_id, image_id)
     flash("Cover changed.", "success")
     return _edit(product_id)
 
@@ -104,9 +98,6 @@ def delete_image(product_id: int, image_id: int):
     confirmation = delete_confirmation(product, image)
     if not ConfirmForm().validate_on_submit():
         return confirmation_page(confirmation, admin=True, section="products")
-    try:
-        images.remove_image(product_id, image_id)
-    except NotFound:
-        abort(404)
+    or_404(images.remove_image, product_id, image_id)
     flash("Image deleted.", "success")
     return _edit(product_id)

@@ -6,7 +6,8 @@ from flask_login import current_user
 from ...models import ORDER_STATUSES
 from ...services import orders, payments, reporting
 from ...services.errors import Conflict, NotFound, ValidationError
-from ..confirm import Confirmation, confirmation_page, items_phrase
+from ..confirm import Confirmation, confirmation_page, order_items_phrase
+from ..views import or_404
 from . import bp, page_number
 from .forms import OrderStatusForm
 from .ranges import range_choice
@@ -57,10 +58,7 @@ def orders_list():
 
 @bp.get("/orders/<int:order_id>")
 def order_detail(order_id: int):
-    try:
-        order = orders.get_order(order_id)
-    except NotFound:
-        abort(404)
+    order = or_404(orders.get_order, order_id)
     changed_by = reporting.people(
         [c.changed_by_id for c in order.status_history]
         + [c.changed_by_id for c in order.payment_history]
@@ -81,9 +79,8 @@ def order_detail(order_id: int):
 
 
 def _cancel_confirmation(order) -> Confirmation:
-    count = sum(item.quantity for item in order.items)
     return Confirmation(
-        question=f"Cancel order #{order.id} and put {items_phrase(count)} back in stock?",
+        question=f"Cancel order #{order.id} and put {order_items_phrase(order)} back in stock?",
         detail="The customer sees the order as cancelled. This cannot be undone.",
         page_url=url_for("admin.confirm_cancel_order", order_id=order.id),
         post_to=url_for("admin.change_order_status", order_id=order.id),
@@ -96,10 +93,7 @@ def _cancel_confirmation(order) -> Confirmation:
 
 @bp.get("/orders/<int:order_id>/cancel")
 def confirm_cancel_order(order_id: int):
-    try:
-        order = orders.get_order(order_id)
-    except NotFound:
-        abort(404)
+    order = or_404(orders.get_order, order_id)
     return confirmation_page(_cancel_confirmation(order), admin=True, section="orders")
 
 

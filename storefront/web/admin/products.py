@@ -7,7 +7,8 @@ from ...services import catalog, categories, images, inventory, reporting, stock
 from ...services.errors import DomainError, NotFound, ValidationError
 from ...services.images import ImageTooLarge
 from ..confirm import Confirmation, confirmation_page
-from ..forms import ConfirmForm, SelectChoice, add_service_errors
+from ..forms import ConfirmForm, SelectChoice, add_service_errors, confirm_or_400
+from ..views import or_404
 from . import bp, page_number
 from .forms import (
     NewProductForm,
@@ -180,13 +181,9 @@ def edit_product(product_id: int):
 
 
 def _set_active(product_id: int, active: bool):
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    confirm_or_400()
     change = catalog.restore_product if active else catalog.archive_product
-    try:
-        product = change(product_id, actor_id=current_user.id)
-    except NotFound:
-        abort(404)
+    product = or_404(change, product_id, actor_id=current_user.id)
     if active:
         flash(f"“{product.name}” is back in the shop.", "success")
     else:

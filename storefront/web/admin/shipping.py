@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 
 from ...services import shipping
-from ...services.errors import NotFound, ValidationError
-from ..forms import ConfirmForm, add_service_errors
+from ...services.errors import ValidationError
+from ..forms import ConfirmForm, add_service_errors, confirm_or_400
+from ..views import or_404
 from . import bp
 from .forms import ShippingMethodForm
 
@@ -47,10 +48,7 @@ def new_shipping_method():
 
 @bp.route("/shipping/<int:method_id>/edit", methods=["GET", "POST"])
 def edit_shipping_method(method_id: int):
-    try:
-        method = shipping.get_method(method_id)
-    except NotFound:
-        abort(404)
+    method = or_404(shipping.get_method, method_id)
     form = ShippingMethodForm(
         data={
             "name": method.name,
@@ -75,12 +73,8 @@ def edit_shipping_method(method_id: int):
 
 @bp.post("/shipping/<int:method_id>/delete")
 def delete_shipping_method(method_id: int):
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        shipping.delete_method(method_id)
-    except NotFound:
-        abort(404)
+    confirm_or_400()
+    or_404(shipping.delete_method, method_id)
     flash(
         "Shipping method deleted. Orders keep the name and fee they were shipped with.", "success"
     )

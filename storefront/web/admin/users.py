@@ -1,13 +1,14 @@
 """Users: search and filters, a user's page and orders, (de)activation, new admins."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ...models import ROLES
 from ...services import accounts, orders
-from ...services.errors import CannotActOnSelf, DomainError, NotFound
+from ...services.errors import CannotActOnSelf, DomainError
 from ..confirm import Confirmation, confirmation_page
-from ..forms import ConfirmForm, add_service_errors
+from ..forms import ConfirmForm, add_service_errors, confirm_or_400
+from ..views import or_404
 from . import bp, page_number
 from .forms import NewAdminForm
 
@@ -40,10 +41,7 @@ def users_list():
 
 @bp.get("/users/<int:user_id>")
 def user_detail(user_id: int):
-    try:
-        user = accounts.get_user(user_id)
-    except NotFound:
-        abort(404)
+    user = or_404(accounts.get_user, user_id)
     user_orders = orders.list_orders(user_id=user_id, page=page_number(), per_page=PER_PAGE)
     return render_template(
         "admin/user.html",
@@ -69,21 +67,15 @@ def _deactivate_confirmation(user) -> Confirmation:
 
 @bp.get("/users/<int:user_id>/deactivate")
 def confirm_deactivate_user(user_id: int):
-    try:
-        user = accounts.get_user(user_id)
-    except NotFound:
-        abort(404)
+    user = or_404(accounts.get_user, user_id)
     return confirmation_page(_deactivate_confirmation(user), admin=True, section="users")
 
 
 def _set_active(user_id: int, active: bool):
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    confirm_or_400()
     change = accounts.reactivate_user if active else accounts.deactivate_user
     try:
-        user = change(user_id, actor_id=current_user.id)
-    except NotFound:
-        abort(404)
+        user = or_404(change, user_id, actor_id=current_user.id)
     except CannotActOnSelf as exc:
         flash(exc.message, "error")
     else:
