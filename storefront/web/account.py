@@ -94,22 +94,26 @@ def _address_page(address):
 @bp.route("/account/addresses/<int:address_id>/default", methods=["GET", "POST"])
 @login_required
 def default_address(address_id: int):
-    if request.method == "GET":
-        # Nothing happens on GET (after logging in, say): back to the book, where the
-        # button is.
-        return redirect(url_for("account.addresses"), code=303)
-    confirm_or_400()
-    or_404(address_service.set_default_address, current_user.id, address_id)
-    flash("Your default address is changed.", "success")
-    return redirect(url_for("account.addresses"), code=303)
+    return _address_button(
+        address_service.set_default_address, address_id, "Your default address is changed."
+    )
 
 
 @bp.route("/account/addresses/<int:address_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete_address(address_id: int):
-    if request.method == "GET":
-        return redirect(url_for("account.addresses"), code=303)
-    confirm_or_400()
-    or_404(address_service.delete_address, current_user.id, address_id)
-    flash("The address is deleted. Orders sent to it keep their copy.", "success")
+    return _address_button(
+        address_service.delete_address,
+        address_id,
+        "The address is deleted. Orders sent to it keep their copy.",
+    )
+
+
+def _address_button(act, address_id: int, done: str):
+    """A button of the address book: ``act`` on the shopper's address, then back to the book."""
+    if request.method == "POST":
+        confirm_or_400()
+        or_404(act, current_user.id, address_id)
+        flash(done, "success")
+    # Nothing happens on GET (after logging in, say): back to the book, where the button is.
     return redirect(url_for("account.addresses"), code=303)
