@@ -10,6 +10,7 @@ from ..services import accounts
 from ..services import addresses as address_service
 from ..services.addresses import COUNTRIES, TooManyAddresses
 from ..services.errors import DuplicateEmail, TooManyAttempts, ValidationError
+from .confirm import Confirmation, confirmation_page
 from .forms import AccountForm, AddressForm, ConfirmForm, add_service_errors, confirm_or_400
 from .views import or_404
 
@@ -54,7 +55,11 @@ def edit():
 def addresses():
     book = address_service.list_addresses(current_user.id)
     return render_template(
-        "account/addresses.html", book=book, form=ConfirmForm(), countries=COUNTRIES
+        "account/addresses.html",
+        book=book,
+        form=ConfirmForm(),
+        countries=COUNTRIES,
+        delete=_delete_confirmation,
     )
 
 
@@ -99,9 +104,23 @@ def default_address(address_id: int):
     )
 
 
+def _delete_confirmation(address) -> Confirmation:
+    return Confirmation(
+        question=f"Delete the address {address.line1}, {address.city}?",
+        detail="Orders sent to it keep their copy.",
+        page_url=url_for("account.delete_address", address_id=address.id),
+        back_url=url_for("account.addresses"),
+        confirm_label="Yes, delete it",
+        cancel_label="No, keep it",
+    )
+
+
 @bp.route("/account/addresses/<int:address_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete_address(address_id: int):
+    if request.method == "GET":
+        address = or_404(address_service.get_address, current_user.id, address_id)
+        return confirmation_page(_delete_confirmation(address))
     return _address_button(
         address_service.delete_address,
         address_id,

@@ -95,3 +95,42 @@ def test_the_confirmation_page_wears_the_back_offices_layout(staff, customer, ma
     assert "? · Back office · Storefront</title>" in admin_page
     assert f"Cancel order #{order.id} and put 1 item back in stock?" in admin_page
     assert "admin.css" not in admin_page and "css/store.css" in admin_page
+
+
+def test_deleting_a_discount_code_or_a_shipping_method_asks_first(staff):
+    from storefront.services import discounts, shipping
+
+    code = discounts.create_code({"code": "EID10", "kind": "percent", "value": "10"})
+    method = shipping.create_method({"name": "Express", "fee": "120.00"})
+    edit = staff.get(f"/admin/discounts/{code.id}/edit").get_data(as_text=True)
+    assert f'action="/admin/discounts/{code.id}/delete" data-confirm=' in edit
+    page = staff.get(f"/admin/discounts/{code.id}/delete")
+    assert page.status_code == 200 and "Delete the discount code EID10?" in page.get_data(
+        as_text=True
+    )
+    listing = staff.get("/admin/shipping").get_data(as_text=True)
+    assert f'action="/admin/shipping/{method.id}/delete" data-confirm=' in listing
+    page = staff.get(f"/admin/shipping/{method.id}/delete").get_data(as_text=True)
+    assert "Delete the shipping method Express?" in page
+    assert staff.get("/admin/shipping/999999/delete").status_code == 404
+    assert db.session.get(ShippingMethod, method.id) is not None  # a GET changes nothing
+
+
+def test_deleting_an_address_asks_first(shopper_client, customer, make_user):
+    from storefront.models import Address
+    from storefront.services import addresses
+
+    mine = addresses.add_address(
+        customer.id,
+        {"full_name": "Sumi", "phone": "+880 1712-345678", "line1": "House 4", "city": "Dhaka"},
+    )
+    theirs = addresses.add_address(
+        make_user().id,
+        {"full_name": "Other", "phone": "+880 1712-345678", "line1": "Flat 9", "city": "Dhaka"},
+    )
+    book = shopper_client.get("/account/addresses").get_data(as_text=True)
+    assert f'action="/account/addresses/{mine.id}/delete" data-confirm=' in book
+    page = shopper_client.get(f"/account/addresses/{mine.id}/delete").get_data(as_text=True)
+    assert "Delete the address House 4, Dhaka?" in page
+    assert shopper_client.get(f"/account/addresses/{theirs.id}/delete").status_code == 404
+    assert db.session.get(Address, mine.id) is not None

@@ -7,7 +7,8 @@ from flask import flash, redirect, render_template, url_for
 from ...services import discounts
 from ...services.errors import DomainError
 from ...services.reporting import shop_timezone
-from ..forms import ConfirmForm, add_service_errors, confirm_or_400
+from ..confirm import Confirmation, confirmation_page
+from ..forms import add_service_errors, confirm_or_400
 from ..views import or_404
 from . import bp
 from .forms import DiscountCodeForm
@@ -85,9 +86,31 @@ def edit_discount_code(code_id: int):
         return done
     status = 422 if form.is_submitted() else 200
     page = render_template(
-        "admin/discount_form.html", form=form, code=code, section="discounts", delete=ConfirmForm()
+        "admin/discount_form.html",
+        form=form,
+        code=code,
+        section="discounts",
+        delete=_delete_confirmation(code),
     )
     return page, status
+
+
+def _delete_confirmation(code) -> Confirmation:
+    return Confirmation(
+        question=f"Delete the discount code {code.code}?",
+        detail="Customers can no longer use it. If orders used it, it is deactivated instead, "
+        "so that they keep it.",
+        page_url=url_for("admin.delete_discount_code", code_id=code.id),
+        back_url=url_for("admin.edit_discount_code", code_id=code.id),
+        confirm_label="Yes, delete the code",
+        cancel_label="No, keep it",
+    )
+
+
+@bp.get("/discounts/<int:code_id>/delete")
+def confirm_delete_discount_code(code_id: int):
+    code = or_404(discounts.get_code, code_id)
+    return confirmation_page(_delete_confirmation(code), admin=True, section="discounts")
 
 
 @bp.post("/discounts/<int:code_id>/delete")

@@ -6,7 +6,8 @@ from flask import flash, redirect, render_template, url_for
 
 from ...services import shipping
 from ...services.errors import ValidationError
-from ..forms import ConfirmForm, add_service_errors, confirm_or_400
+from ..confirm import Confirmation, confirmation_page
+from ..forms import add_service_errors, confirm_or_400
 from ..views import or_404
 from . import bp
 from .forms import ShippingMethodForm
@@ -26,7 +27,7 @@ def _data(form: ShippingMethodForm) -> dict:
 def shipping_methods():
     methods = shipping.list_methods(active_only=False)
     return render_template(
-        "admin/shipping.html", methods=methods, form=ConfirmForm(), section="shipping"
+        "admin/shipping.html", methods=methods, delete=_delete_confirmation, section="shipping"
     )
 
 
@@ -69,6 +70,23 @@ def edit_shipping_method(method_id: int):
     status = 422 if form.is_submitted() else 200
     page = render_template("admin/shipping_form.html", form=form, method=method, section="shipping")
     return page, status
+
+
+def _delete_confirmation(method) -> Confirmation:
+    return Confirmation(
+        question=f"Delete the shipping method {method.name}?",
+        detail="Checkout no longer offers it. Orders keep the name and fee they were shipped with.",
+        page_url=url_for("admin.delete_shipping_method", method_id=method.id),
+        back_url=url_for("admin.shipping_methods"),
+        confirm_label="Yes, delete it",
+        cancel_label="No, keep it",
+    )
+
+
+@bp.get("/shipping/<int:method_id>/delete")
+def confirm_delete_shipping_method(method_id: int):
+    method = or_404(shipping.get_method, method_id)
+    return confirmation_page(_delete_confirmation(method), admin=True, section="shipping")
 
 
 @bp.post("/shipping/<int:method_id>/delete")
