@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from storefront.services import accounts, cart, catalog, orders
+from storefront.services import accounts, addresses, cart, catalog, discounts, orders, shipping
 from tests.browser.conftest import assert_accessible, log_in
 from tests.conftest import ADMIN_PASSWORD, CUSTOMER_PASSWORD
 
@@ -143,6 +143,61 @@ def test_an_admin_confirms_cancelling_deactivating_and_archiving(tab, js, in_app
     expect(tab.locator(".flash-success")).to_contain_text("is archived")
     expect(tab).to_have_url(re.compile(rf"/admin/products/{kettle}/edit$"))
     _assert_active_product(in_app, kettle, False)
+
+
+def test_deleting_a_code_a_shipping_method_and_an_address_asks_first(tab, js, in_app):
+    shop = in_app(_set_up)
+    code = in_app(
+        lambda: discounts.create_code({"code": "EID10", "kind": "percent", "value": "10"}).id
+    )
+    method = in_app(lambda: shipping.create_method({"name": "Express", "fee": "120.00"}).id)
+    address = in_app(
+        lambda: (
+            addresses.add_address(
+                shop["shopper"],
+                {
+                    "full_name": "Sumi",
+                    "phone": "+880 1712-345678",
+                    "line1": "House 4",
+                    "city": "Dhaka",
+                },
+            ).id
+        )
+    )
+    codes = lambda: in_app(lambda: [c.id for c in discounts.list_codes()])  # noqa: E731
+    methods = lambda: in_app(lambda: [m.id for m in shipping.list_methods(active_only=False)])  # noqa: E731
+    book = lambda: in_app(lambda: [a.id for a in addresses.list_addresses(shop["shopper"])])  # noqa: E731
+    log_in(tab, ADMIN, ADMIN_PASSWORD)
+
+    tab.goto(f"/admin/discounts/{code}/edit")
+    _ask_then(
+        tab, js, button="Delete the code", question="Delete the discount code EID10?",
+        no="No, keep it", yes="Yes, delete the code", unchanged=lambda: assert_in(code, codes()),
+    )  # fmt: skip
+    expect(tab.locator(".flash-success")).to_contain_text("Discount code deleted")
+    assert code not in codes()
+
+    tab.goto("/admin/shipping")
+    _ask_then(
+        tab, js, button="Delete Express", question="Delete the shipping method Express?",
+        no="No, keep it", yes="Yes, delete it", unchanged=lambda: assert_in(method, methods()),
+    )  # fmt: skip
+    expect(tab.locator(".flash-success")).to_contain_text("Shipping method deleted")
+    assert method not in methods()
+
+    tab.context.clear_cookies()
+    log_in(tab, SHOPPER, CUSTOMER_PASSWORD)
+    tab.goto("/account/addresses")
+    _ask_then(
+        tab, js, button="Delete House 4", question="Delete the address House 4, Dhaka?",
+        no="No, keep it", yes="Yes, delete it", unchanged=lambda: assert_in(address, book()),
+    )  # fmt: skip
+    expect(tab.locator(".flash-success")).to_contain_text("The address is deleted")
+    assert address not in book()
+
+
+def assert_in(item, items) -> None:
+    assert item in items
 
 
 def _assert_status(in_app, order_id: int, status: str) -> None:

@@ -101,7 +101,7 @@ def test_deleting_a_discount_code_or_a_shipping_method_asks_first(staff):
     from storefront.services import discounts, shipping
 
     code = discounts.create_code({"code": "EID10", "kind": "percent", "value": "10"})
-    method = shipping.create_method({"name": "Express", "fee": "120.00"})
+    method = shipping.create_method({"name": "Express <b>", "fee": "120.00"})
     edit = staff.get(f"/admin/discounts/{code.id}/edit").get_data(as_text=True)
     assert f'action="/admin/discounts/{code.id}/delete" data-confirm=' in edit
     page = staff.get(f"/admin/discounts/{code.id}/delete")
@@ -110,8 +110,9 @@ def test_deleting_a_discount_code_or_a_shipping_method_asks_first(staff):
     )
     listing = staff.get("/admin/shipping").get_data(as_text=True)
     assert f'action="/admin/shipping/{method.id}/delete" data-confirm=' in listing
+    assert 'Delete<span class="visually-hidden"> Express &lt;b&gt;</span></button>' in listing
     page = staff.get(f"/admin/shipping/{method.id}/delete").get_data(as_text=True)
-    assert "Delete the shipping method Express?" in page
+    assert "Delete the shipping method Express &lt;b&gt;?" in page
     assert staff.get("/admin/shipping/999999/delete").status_code == 404
     assert db.session.get(ShippingMethod, method.id) is not None  # a GET changes nothing
 
