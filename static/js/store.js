@@ -89,17 +89,6 @@
     });
   });
 
-  // The back office's sidebar is open in the page (so it works without
-  // script) and folds into its "Menu" on a phone.
-  var phone = window.matchMedia("(max-width: 899px)");
-  document.querySelectorAll("details[data-phone-collapse]").forEach(function (menu) {
-    var fit = function () {
-      menu.open = !phone.matches;
-    };
-    fit();
-    phone.addEventListener("change", fit);
-  });
-
   // The product gallery: a thumbnail shows its image large in place (without
   // script it is a link to ?image=<id>, and the page comes back with it).
   document.querySelectorAll(".gallery-thumbs").forEach(function (list) {
