@@ -94,7 +94,8 @@ def test_robots_txt_names_the_sitemap_only_when_the_public_url_is_known(make_app
     with_base = make_app(PUBLIC_BASE_URL=BASE).test_client().get("/robots.txt", headers=EVIL)
     assert with_base.mimetype == "text/plain"
     assert f"Sitemap: {BASE}/sitemap.xml" in with_base.get_data(as_text=True)
-    assert "Disallow: /admin" in with_base.get_data(as_text=True)
+    assert "Disallow: /account" in with_base.get_data(as_text=True)
+    assert "Disallow: /cart" not in with_base.get_data(as_text=True)  # Lighthouse's SEO audit
     without = make_app().test_client().get("/robots.txt", headers=EVIL).get_data(as_text=True)
     assert "Sitemap:" not in without and "evil.example" not in without
 
