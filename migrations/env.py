@@ -85,6 +85,10 @@ def run_migrations_online():
     conf_args = current_app.extensions["migrate"].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    # Full-text search objects exist only in the migrations (c13a), not in the models.
+    from storefront.models.catalog import include_in_schema_comparison
+
+    conf_args.setdefault("include_name", include_in_schema_comparison)
 
     connectable = get_engine()
 

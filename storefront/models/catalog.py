@@ -54,8 +54,15 @@ class Product(TimestampMixin, Base):
         CheckConstraint("price >= 0", name="price_not_negative"),
         CheckConstraint("min_price >= 0", name="min_price_not_negative"),
         CheckConstraint("stock_quantity >= 0", name="stock_not_negative"),
+        # An index behind each filter and sort of the catalog (migration c13a):
+        # newest, price and name for the shop; a category's newest; the admin's
+        # table of all products, newest first. None on stock_quantity, which every
+        # sale updates (an index there would cost each of those updates).
         Index("ix_products_active_created", "is_active", "created_at"),
         Index("ix_products_active_min_price", "is_active", "min_price"),
+        Index("ix_products_active_name", "is_active", text("lower(name)")),
+        Index("ix_products_category_active_created", "category_id", "is_active", "created_at"),
+        Index("ix_products_created_at", "created_at"),
         # PostgreSQL only (migration 0005): substring search answered by pg_trgm.
         Index(
             "ix_products_name_trgm",
@@ -81,9 +88,14 @@ class Product(TimestampMixin, Base):
     # sorts by) and the sum of its variants' stock (check-stock audits both).
     min_price: Mapped[Decimal] = mapped_column(Money)
     stock_quantity: Mapped[int] = mapped_column(Integer, default=0)
-    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"), index=True)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
     image_path: Mapped[str | None] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Full-text search lives outside the model, in migration c13a: on PostgreSQL the
+    # generated column ``search_vector`` (GIN index ``ix_products_search``), on
+    # SQLite the FTS5 table ``products_fts`` and its triggers. The model neither
+    # loads nor creates them; services/catalog.py queries them, and
+    # ``include_in_schema_comparison`` keeps them out of autogenerate's diff.
 
     category: Mapped[Category | None] = relationship(back_populates="products")
     options: Mapped[list[ProductOption]] = relationship(
@@ -197,3 +209,18 @@ class CatalogVersion(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     version: Mapped[int] = mapped_column(BigInteger, default=1)
+
+
+# Search objects that only the migrations create (see Product): not the models' to compare.
+SEARCH_SCHEMA_OBJECTS = {
+    "column": {"search_vector"},
+    "index": {"ix_products_search"},
+}
+SEARCH_TABLE_PREFIX = "products_fts"  # the FTS5 table and its shadow tables
+
+
+def include_in_schema_comparison(name, type_, parent_names) -> bool:
+    """Alembic's ``include_name``: leave the migration-only search objects out."""
+    if type_ == "table":
+        return not (name or "").startswith(SEARCH_TABLE_PREFIX)
+    return name not in SEARCH_SCHEMA_OBJECTS.get(type_, ())

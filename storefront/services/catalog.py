@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import case, delete, exists, func, or_, select
+from sqlalchemy import case, delete, exists, func, literal_column, or_, select, table
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from ..extensions import db
@@ -63,7 +63,9 @@ def search_products(
     """The catalog query behind the shop's list, the API's list and the admin table.
 
     ``q`` matches name, description and category name, case-insensitively, as
-    substrings; every word must match somewhere. Shoppers never see archived
+    substrings (and, on PostgreSQL, as words in any English form: see
+    ``_TextSearch``); every word must match somewhere, and the results are
+    ranked (``relevance``) unless another sort is asked for. Shoppers never see archived
     products; admins may (``include_inactive``, optionally ``active``).
     ``category`` (a slug, or a name in any case) keeps the products of that
     category and of its subcategories; ``category_ids`` those of exactly these
@@ -85,15 +87,12 @@ def search_products(
         stmt = stmt.where(Product.is_active.is_(active))
 
     terms = (q or "").split()
+    search = _TextSearch(terms, db.engine.dialect.name) if terms else None
     for term in terms:
         pattern = contains_pattern(term)
-        matches = [
-            func.lower(Product.name).like(pattern, escape=LIKE_ESCAPE),
-            func.lower(Product.description).like(pattern, escape=LIKE_ESCAPE),
-        ]
+        matches = search.word_matches(term, pattern)
         # Categories are few: find those the word names first, so that every arm
-        # of the OR is a condition on products an index can answer (on PostgreSQL,
-        # pg_trgm's indexes on lower(name) and lower(description): migration 0005).
+        # of the OR is a condition on products an index can answer.
         named_ids = list(
             db.session.scalars(
                 select(Category.id).where(
@@ -144,10 +143,12 @@ def search_products(
             (name == phrase, 0),
             (name.like(f"{contains_pattern(phrase)[1:]}", escape=LIKE_ESCAPE), 1),
             (name.like(contains_pattern(phrase), escape=LIKE_ESCAPE), 2),
-            (name.like(contains_pattern(terms[0]), escape=LIKE_ESCAPE), 3),
-            else_=4,
+            else_=3,
         )
-        stmt = stmt.order_by(rank, Product.created_at.desc(), Product.id.desc())
+        # Then the text search's rank (a word in the name outweighs one in the
+        # description), then the newest.
+        stmt, text_rank = search.ranked(stmt)
+        stmt = stmt.order_by(rank, *text_rank, Product.created_at.desc(), Product.id.desc())
     elif sort == "price_asc":
         stmt = stmt.order_by(Product.min_price.asc(), Product.id.asc())
     elif sort == "price_desc":
@@ -157,6 +158,117 @@ def search_products(
     else:
         stmt = stmt.order_by(Product.created_at.desc(), Product.id.desc())
     return paginate(stmt, page, per_page)
+
+
+# --- full-text search (migration c13a) ---------------------------------------------
+#
+# A word of the query matches a product when it is a substring of its name or
+# description (any case: the spec's rule, kept), or, on PostgreSQL, when it
+# matches one of their words as full-text search understands them.
+#
+# PostgreSQL: ``products.search_vector`` is the name (weight A) and description
+# (weight B) parsed with the ``english`` configuration, under a GIN index. A
+# word (letters and digits only) is searched as a prefix of a stemmed word
+# (``to_tsquery('english', 'word:*')``): "mugs" then finds "Mug" and "batteries"
+# finds "Battery", which no substring rule does; "mug" finds "Mugs" both ways.
+# ``english`` rather than ``simple``: with ``simple`` every full-text match is
+# also a substring match, so the index would add nothing the trigram indexes
+# do not; ``english`` adds word forms. Its stop words ("with", "the") make an
+# empty query that matches nothing, and the substring rule still finds them.
+# pg_trgm's indexes on lower(name) and lower(description) (0005) answer the
+# substrings of three characters or more; shorter words are read from the table.
+# The words are built into the query in Python (``to_tsquery``, not
+# ``websearch_to_tsquery``) because each must match on its own and a word with
+# punctuation ("usb-c", "(27)") is left to the substring rule.
+# Relevance: ``ts_rank`` of all the words against the weighted vector, so a
+# word in the name outranks one in the description.
+#
+# SQLite: ``products_fts`` (FTS5, trigram tokenizer) indexes name and
+# description; a word of three characters or more (the trigram minimum) is a
+# phrase query there, which is a case-insensitive substring match, and shorter
+# words use LIKE on the table. Relevance: ``bm25`` with the name weighted ten
+# times the description.
+
+SEARCH_CONFIG = "english"
+TRIGRAM_MIN = 3
+_FTS_WORD = re.compile(r"[^\W_]+")
+_NAME_WEIGHT, _DESCRIPTION_WEIGHT = "10.0", "1.0"  # SQLite's bm25 column weights
+
+
+class _TextSearch:
+    """The text-search conditions and ranking of one query, for one database."""
+
+    def __init__(self, terms: list[str], dialect: str):
+        self.terms = terms
+        self.dialect = dialect
+
+    # PostgreSQL --------------------------------------------------------------------
+    @staticmethod
+    def _vector():
+        return literal_column("products.search_vector")
+
+    @staticmethod
+    def _tsquery(text_query: str):
+        return func.to_tsquery(literal_column(f"'{SEARCH_CONFIG}'::regconfig"), text_query)
+
+    def _fts_words(self) -> list[str]:
+        return [t.lower() for t in self.terms if _FTS_WORD.fullmatch(t)]
+
+    # SQLite ------------------------------------------------------------------------
+    @staticmethod
+    def _phrase(term: str) -> str:
+        return '"' + term.replace('"', '""') + '"'
+
+    @staticmethod
+    def _fts_match(query: str):
+        return literal_column("products_fts").op("MATCH")(query)
+
+    def word_matches(self, term: str, pattern: str) -> list:
+        """The conditions on products any one of which makes ``term`` match."""
+        name_like = func.lower(Product.name).like(pattern, escape=LIKE_ESCAPE)
+        description_like = func.lower(Product.description).like(pattern, escape=LIKE_ESCAPE)
+        if self.dialect == "postgresql":
+            matches = [name_like, description_like]
+            if _FTS_WORD.fullmatch(term):
+                matches.append(self._vector().bool_op("@@")(self._tsquery(f"{term.lower()}:*")))
+            return matches
+        if self.dialect == "sqlite" and len(term) >= TRIGRAM_MIN:
+            in_fts = (
+                select(literal_column("rowid"))
+                .select_from(table("products_fts"))
+                .where(self._fts_match(self._phrase(term)))
+            )
+            return [Product.id.in_(in_fts)]
+        return [name_like, description_like]
+
+    def ranked(self, stmt):
+        """``stmt`` joined to what relevance needs, and the ORDER BY terms it adds."""
+        if self.dialect == "postgresql":
+            words = self._fts_words()
+            if not words:
+                return stmt, []
+            query = self._tsquery(" | ".join(f"{w}:*" for w in words))
+            return stmt, [func.ts_rank(self._vector(), query).desc()]
+        if self.dialect == "sqlite":
+            long_terms = [t for t in self.terms if len(t) >= TRIGRAM_MIN]
+            if not long_terms:
+                return stmt, []
+            fts = literal_column("products_fts")
+            scores = (
+                select(
+                    literal_column("rowid").label("product_id"),
+                    func.bm25(
+                        fts, literal_column(_NAME_WEIGHT), literal_column(_DESCRIPTION_WEIGHT)
+                    ).label("score"),
+                )
+                .select_from(table("products_fts"))
+                .where(self._fts_match(" OR ".join(self._phrase(t) for t in long_terms)))
+                .subquery("fts_scores")
+            )
+            stmt = stmt.outerjoin(scores, scores.c.product_id == Product.id)
+            # bm25 is negative, lower is better; a product matched otherwise comes after.
+            return stmt, [func.coalesce(scores.c.score, 0).asc()]
+        return stmt, []
 
 
 def get_product(product_id: int, *, include_inactive: bool = False) -> Product:

@@ -5,11 +5,15 @@ from alembic.migration import MigrationContext
 
 from storefront.extensions import db
 from storefront.models import Base
+from storefront.models.catalog import include_in_schema_comparison
 
 
 def test_upgraded_database_matches_the_models(app):
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            conn,
+            opts={"compare_type": True, "include_name": include_in_schema_comparison},
+        )
         differences = compare_metadata(context, Base.metadata)
     assert differences == []
 
