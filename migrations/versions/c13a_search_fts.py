@@ -14,8 +14,8 @@ products table itself (``content='products'``: no second copy of the text),
 kept in step by three triggers and filled here with ``rebuild``. A later
 migration that rebuilds ``products`` on SQLite (``batch_alter_table``) drops
 these triggers with the old table and must create them again
-(``create_sqlite_search()``); ``tests/unit/test_search_migration.py`` checks
-they exist at head.
+(``SQLITE_TRIGGERS``); ``tests/unit/test_search_migration.py`` checks they exist
+at head.
 
 Both: ``(is_active, lower(name))`` for the name sort, ``(category_id,
 is_active, created_at)`` for a category's newest first (it replaces the index on
@@ -44,9 +44,12 @@ SEARCH_VECTOR = (
     "setweight(to_tsvector('english'::regconfig, coalesce(description, '')), 'B')"
 )
 
-SQLITE_SEARCH = (
+SQLITE_TABLE = (
     "CREATE VIRTUAL TABLE products_fts USING fts5("
-    "name, description, content='products', content_rowid='id', tokenize='trigram')",
+    "name, description, content='products', content_rowid='id', tokenize='trigram')"
+)
+# A later migration that rebuilds products on SQLite must run these again.
+SQLITE_TRIGGERS = (
     "CREATE TRIGGER products_fts_insert AFTER INSERT ON products BEGIN"
     " INSERT INTO products_fts (rowid, name, description)"
     " VALUES (new.id, new.name, new.description); END",
@@ -58,13 +61,7 @@ SQLITE_SEARCH = (
     " VALUES ('delete', old.id, old.name, old.description);"
     " INSERT INTO products_fts (rowid, name, description)"
     " VALUES (new.id, new.name, new.description); END",
-    "INSERT INTO products_fts (products_fts) VALUES ('rebuild')",
 )
-
-
-def create_sqlite_search():
-    for statement in SQLITE_SEARCH:
-        op.execute(statement)
 
 
 def upgrade():
@@ -79,7 +76,10 @@ def upgrade():
             " WITH (fastupdate = off)"
         )
     elif dialect == "sqlite":
-        create_sqlite_search()
+        op.execute(SQLITE_TABLE)
+        for statement in SQLITE_TRIGGERS:
+            op.execute(statement)
+        op.execute("INSERT INTO products_fts (products_fts) VALUES ('rebuild')")
     op.create_index(
         "ix_products_active_name", "products", ["is_active", sa.text("lower(name)")], unique=False
     )

@@ -111,6 +111,9 @@ def search_products(
         )
         if sku_product_ids:
             matches.append(Product.id.in_(sku_product_ids))
+        if len(matches) == 1 and search.takes_alone(term):
+            search.alone.append(term)  # one full-text query for all such words (below)
+            continue
         stmt = stmt.where(or_(*matches))
     if category:
         scope = categories.category_scope(category, include_archived=include_inactive)
@@ -136,6 +139,9 @@ def search_products(
     sort = sort or ("relevance" if terms else "newest")
     if sort not in SORTS:
         raise ValidationError(f"Sort by one of: {', '.join(SORTS)}.", field="sort")
+    text_rank = []
+    if search is not None:
+        stmt, text_rank = search.apply(stmt, ranked=sort == "relevance")
     if sort == "relevance" and terms:
         phrase = " ".join(terms).lower()
         name = func.lower(Product.name)
@@ -147,7 +153,6 @@ def search_products(
         )
         # Then the text search's rank (a word in the name outweighs one in the
         # description), then the newest.
-        stmt, text_rank = search.ranked(stmt)
         stmt = stmt.order_by(rank, *text_rank, Product.created_at.desc(), Product.id.desc())
     elif sort == "price_asc":
         stmt = stmt.order_by(Product.min_price.asc(), Product.id.asc())
@@ -201,6 +206,9 @@ class _TextSearch:
     def __init__(self, terms: list[str], dialect: str):
         self.terms = terms
         self.dialect = dialect
+        # SQLite: the words that only the FTS table can match (no category, no SKU),
+        # searched together in one query that also ranks them.
+        self.alone: list[str] = []
 
     # PostgreSQL --------------------------------------------------------------------
     @staticmethod
@@ -211,17 +219,29 @@ class _TextSearch:
     def _tsquery(text_query: str):
         return func.to_tsquery(literal_column(f"'{SEARCH_CONFIG}'::regconfig"), text_query)
 
-    def _fts_words(self) -> list[str]:
-        return [t.lower() for t in self.terms if _FTS_WORD.fullmatch(t)]
-
     # SQLite ------------------------------------------------------------------------
     @staticmethod
-    def _phrase(term: str) -> str:
-        return '"' + term.replace('"', '""') + '"'
+    def _phrases(terms: list[str]) -> str:
+        return " AND ".join('"' + term.replace('"', '""') + '"' for term in terms)
 
     @staticmethod
-    def _fts_match(query: str):
-        return literal_column("products_fts").op("MATCH")(query)
+    def _fts_matches(terms: list[str], ranked: bool):
+        """A subquery of the products whose name or description holds every one of
+        ``terms``, with their ``score`` when ``ranked``."""
+        fts = literal_column("products_fts")
+        columns = [literal_column("rowid").label("product_id")]
+        if ranked:
+            weights = literal_column(_NAME_WEIGHT), literal_column(_DESCRIPTION_WEIGHT)
+            columns.append(func.bm25(fts, *weights).label("score"))
+        return (
+            select(*columns)
+            .select_from(table("products_fts"))
+            .where(fts.op("MATCH")(_TextSearch._phrases(terms)))
+            .subquery("fts_matches")
+        )
+
+    def takes_alone(self, term: str) -> bool:
+        return self.dialect == "sqlite" and len(term) >= TRIGRAM_MIN
 
     def word_matches(self, term: str, pattern: str) -> list:
         """The conditions on products any one of which makes ``term`` match."""
@@ -232,43 +252,34 @@ class _TextSearch:
             if _FTS_WORD.fullmatch(term):
                 matches.append(self._vector().bool_op("@@")(self._tsquery(f"{term.lower()}:*")))
             return matches
-        if self.dialect == "sqlite" and len(term) >= TRIGRAM_MIN:
-            in_fts = (
-                select(literal_column("rowid"))
-                .select_from(table("products_fts"))
-                .where(self._fts_match(self._phrase(term)))
-            )
+        if self.takes_alone(term):
+            in_fts = select(self._fts_matches([term], ranked=False).c.product_id)
             return [Product.id.in_(in_fts)]
         return [name_like, description_like]
 
-    def ranked(self, stmt):
-        """``stmt`` joined to what relevance needs, and the ORDER BY terms it adds."""
+    def apply(self, stmt, *, ranked: bool):
+        """``stmt`` with the words searched together, and the ORDER BY terms of the
+        text rank when ``ranked``."""
         if self.dialect == "postgresql":
-            words = self._fts_words()
-            if not words:
+            words = [t.lower() for t in self.terms if _FTS_WORD.fullmatch(t)]
+            if not (ranked and words):
                 return stmt, []
             query = self._tsquery(" | ".join(f"{w}:*" for w in words))
             return stmt, [func.ts_rank(self._vector(), query).desc()]
-        if self.dialect == "sqlite":
-            long_terms = [t for t in self.terms if len(t) >= TRIGRAM_MIN]
-            if not long_terms:
-                return stmt, []
-            fts = literal_column("products_fts")
-            scores = (
-                select(
-                    literal_column("rowid").label("product_id"),
-                    func.bm25(
-                        fts, literal_column(_NAME_WEIGHT), literal_column(_DESCRIPTION_WEIGHT)
-                    ).label("score"),
-                )
-                .select_from(table("products_fts"))
-                .where(self._fts_match(" OR ".join(self._phrase(t) for t in long_terms)))
-                .subquery("fts_scores")
-            )
-            stmt = stmt.outerjoin(scores, scores.c.product_id == Product.id)
-            # bm25 is negative, lower is better; a product matched otherwise comes after.
-            return stmt, [func.coalesce(scores.c.score, 0).asc()]
-        return stmt, []
+        if self.dialect != "sqlite":
+            return stmt, []
+        if self.alone:
+            found = self._fts_matches(self.alone, ranked)
+            stmt = stmt.join(found, found.c.product_id == Product.id)
+            # bm25 is negative: lower is better.
+            return stmt, [found.c.score.asc()] if ranked else []
+        long_terms = [t for t in self.terms if self.takes_alone(t)]
+        if not (ranked and long_terms):
+            return stmt, []
+        scores = self._fts_matches(long_terms, ranked=True)
+        stmt = stmt.outerjoin(scores, scores.c.product_id == Product.id)
+        # A product matched through its category or SKU comes after the text matches.
+        return stmt, [func.coalesce(scores.c.score, 0).asc()]
 
 
 def get_product(product_id: int, *, include_inactive: bool = False) -> Product:

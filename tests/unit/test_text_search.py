@@ -104,3 +104,14 @@ def test_an_archived_product_is_not_found_by_shoppers(shelf, make_product):
 def test_postgresql_also_finds_other_forms_of_a_word(shelf):
     assert found(q="batteries") == {"AA Battery"}
     assert found(q="lamps shades") == {"Lamp Shade"}
+
+
+def test_a_word_may_match_the_category_or_a_sku_while_another_matches_the_text(make_product):
+    lamp = make_product(name="Desk Lamp", category="Lighting")
+    make_product(name="Floor Lamp", category="Furniture")
+    make_product(name="Ceiling Fan", category="Lighting")
+    sku = lamp.variants[0].sku
+    assert found(q="lighting lamp") == {"Desk Lamp"}
+    assert found(q="lamp lighting") == {"Desk Lamp"}
+    assert found(q=f"{sku.lower()} lamp") == {"Desk Lamp"}
+    assert names(catalog.search_products(q="lighting")) == ["Ceiling Fan", "Desk Lamp"]
