@@ -36,7 +36,7 @@ CASES = {
     "in_stock": {"in_stock": True},
     "category=books": {"category": "books"},
     "q=mat (27) (selective)": {"q": "mat (27)"},
-    "q=keyboard (one item in 70)": {"q": "keyboard"},
+    "q=keyboard (one product in 30)": {"q": "keyboard"},
     "q=with (common)": {"q": "with"},
     "q=ug (short)": {"q": "ug"},
 }

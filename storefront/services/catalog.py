@@ -173,7 +173,7 @@ def search_products(
 #
 # PostgreSQL: ``products.search_vector`` is the name (weight A) and description
 # (weight B) parsed with the ``english`` configuration, under a GIN index. A
-# word (letters and digits only) is searched as a prefix of a stemmed word
+# word (three or more letters and digits) is searched as a prefix of a stemmed word
 # (``to_tsquery('english', 'word:*')``): "mugs" then finds "Mug" and "batteries"
 # finds "Battery", which no substring rule does; "mug" finds "Mugs" both ways.
 # ``english`` rather than ``simple``: with ``simple`` every full-text match is
@@ -219,6 +219,12 @@ class _TextSearch:
     def _tsquery(text_query: str):
         return func.to_tsquery(literal_column(f"'{SEARCH_CONFIG}'::regconfig"), text_query)
 
+    @staticmethod
+    def _full_text_word(term: str) -> bool:
+        """Letters and digits, three or more: a shorter word is read from the table
+        for its substrings anyway, where a full-text test on every row adds cost."""
+        return len(term) >= TRIGRAM_MIN and bool(_FTS_WORD.fullmatch(term))
+
     # SQLite ------------------------------------------------------------------------
     @staticmethod
     def _phrases(terms: list[str]) -> str:
@@ -249,7 +255,7 @@ class _TextSearch:
         description_like = func.lower(Product.description).like(pattern, escape=LIKE_ESCAPE)
         if self.dialect == "postgresql":
             matches = [name_like, description_like]
-            if _FTS_WORD.fullmatch(term):
+            if self._full_text_word(term):
                 matches.append(self._vector().bool_op("@@")(self._tsquery(f"{term.lower()}:*")))
             return matches
         if self.takes_alone(term):
@@ -261,11 +267,14 @@ class _TextSearch:
         """``stmt`` with the words searched together, and the ORDER BY terms of the
         text rank when ``ranked``."""
         if self.dialect == "postgresql":
-            words = [t.lower() for t in self.terms if _FTS_WORD.fullmatch(t)]
+            words = [t.lower() for t in self.terms if self._full_text_word(t)]
             if not (ranked and words):
                 return stmt, []
             query = self._tsquery(" | ".join(f"{w}:*" for w in words))
-            return stmt, [func.ts_rank(self._vector(), query).desc()]
+            # Only stop words ("with"): an empty query, nothing to rank. PostgreSQL
+            # folds the test to a constant, so no row's vector is read for it.
+            rank = case((func.numnode(query) == 0, 0.0), else_=func.ts_rank(self._vector(), query))
+            return stmt, [rank.desc()]
         if self.dialect != "sqlite":
             return stmt, []
         if self.alone:
