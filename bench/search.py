@@ -109,8 +109,13 @@ def prepare(kind: str, size: int, folder: Path):
         url = f"sqlite:///{folder}/search-{size}.db"
     instance = folder / f"instance-{size}"
     os.environ["STOREFRONT_INSTANCE_PATH"] = str(instance)
-    migrate(store_env(url, instance))
-    seed(url, size)
+    try:
+        migrate(store_env(url, instance))
+        seed(url, size)
+    except BaseException:
+        if holder is not None:  # no scratch database left behind
+            holder.__exit__(None, None, None)
+        raise
     app = create_app(
         {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-" + "x" * 40, "TESTING": True}
     )
