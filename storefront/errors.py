@@ -34,6 +34,24 @@ def register_error_handlers(app: Flask) -> None:
         )
         return body, 429, {"Retry-After": str(exc.retry_after)}
 
+    def unavailable(what: str, detail: str, code: str):
+        """503 with Retry-After: a part the store depends on failed; nothing was changed."""
+        _rollback_quietly()
+        rid = request_id()
+        log.error("%s unavailable (request id %s): %s", what, rid, detail)
+        if wants_api():
+            response = problem(
+                503,
+                f"The store could not reach its {what} in time; nothing was changed. "
+                "Try again in a few seconds.",
+                code=code,
+            )
+        else:
+            response = _html_error(503, ServiceUnavailable())
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        response.headers["X-Request-ID"] = rid
+        return response
+
     @app.errorhandler(sa_exc.OperationalError)
     @app.errorhandler(sa_exc.TimeoutError)
     def handle_database_unavailable(exc: Exception):
@@ -44,21 +62,7 @@ def register_error_handlers(app: Flask) -> None:
         ``TimeoutError`` is a full pool.) Nothing was written: the transaction
         rolled back with the connection.
         """
-        _rollback_quietly()
-        rid = request_id()
-        log.error("database unavailable (request id %s): %s", rid, exc.__class__.__name__)
-        if wants_api():
-            response = problem(
-                503,
-                "The store could not reach its database in time; nothing was changed. "
-                "Try again in a few seconds.",
-                code="database_unavailable",
-            )
-        else:
-            response = _html_error(503, ServiceUnavailable())
-        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        response.headers["X-Request-ID"] = rid
-        return response
+        return unavailable("database", exc.__class__.__name__, "database_unavailable")
 
     @app.errorhandler(StorageError)
     def handle_storage_unavailable(exc: StorageError):
@@ -66,21 +70,7 @@ def register_error_handlers(app: Flask) -> None:
 
         An upload stores its files before its transaction, so nothing was changed.
         """
-        _rollback_quietly()
-        rid = request_id()
-        log.error("media storage unavailable (request id %s): %s", rid, exc)
-        if wants_api():
-            response = problem(
-                503,
-                "The store could not reach its image storage; nothing was changed. "
-                "Try again in a few seconds.",
-                code="media_storage_unavailable",
-            )
-        else:
-            response = _html_error(503, ServiceUnavailable())
-        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        response.headers["X-Request-ID"] = rid
-        return response
+        return unavailable("image storage", str(exc), "media_storage_unavailable")
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):

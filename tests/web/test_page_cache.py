@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from storefront.services import cart, catalog, categories, inventory, orders, variants
+from storefront.services import catalog, categories, inventory, orders, variants
 from storefront.web.page_cache import CSRF_MARK, HOLES
-from tests.api.test_catalog_cache import version
+from tests.api.test_catalog_cache import _place_order, version
 from tests.conftest import ADMIN_PASSWORD
 from tests.web.conftest import count_queries, csrf_token_from, log_in_with_form
 
@@ -62,12 +62,6 @@ def test_no_marker_of_a_hole_reaches_a_visitor(client, mug):
         assert CSRF_MARK not in html
         assert not any(marker in html for marker in HOLES.values())
         assert 'data-testid="cart-count"' in html  # the header was filled in
-
-
-def _place_order(make_user, product_id):
-    buyer = make_user("customer")
-    cart.add_to_cart(buyer.id, product_id, 2)
-    return orders.place_order(buyer.id, "1 Test Road").order
 
 
 CHANGES = {
