@@ -186,3 +186,17 @@ def test_price_filters_in_use_show_the_currency_and_refused_ones_are_not_listed(
     assert "From BDT 100" in html
     assert "Up to abc" not in html
     assert 'id="max_price-error"' in html
+
+
+def test_the_catalogs_first_row_of_pictures_loads_at_once_the_rest_lazily(client, make_product):
+    """Above the fold, no lazy loading (it delayed the largest paint); the first first."""
+    from storefront.services import catalog
+
+    for n in range(6):
+        product = make_product(name=f"Lamp {n}")
+        catalog.set_product_image(product.id, f"products/lamp{n}.jpg")
+    html = client.get("/products").get_data(as_text=True)
+    images = re.findall(r'<img class="product-image[^>]*>', html)
+    assert len(images) == 6
+    assert ['loading="lazy"' in img for img in images] == [False] * 4 + [True] * 2
+    assert ['fetchpriority="high"' in img for img in images] == [True] + [False] * 5
