@@ -283,7 +283,7 @@ def deliver_email_command(once: bool) -> None:
             )
 
     click.echo(f"Delivering mail to {mail.describe_transport()}.")
-    poll = float(current_app.config.get("MAIL_POLL_SECONDS", 2.0))
+    poll = current_app.config.get("MAIL_POLL_SECONDS", 2)
     try:
         while not stop.is_set():
             report = outbox.deliver_due(should_stop=stop.is_set, on_outcome=tell)

@@ -27,7 +27,9 @@ def _int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
-def _float(name: str, default: float) -> float:
+def _seconds(name: str, default: float) -> float:
+    """A duration in seconds from the environment (a timeout, a delay): never money,
+    which is Decimal everywhere. The one float() of the package."""
     value = os.environ.get(name)
     return float(value) if value not in (None, "") else default
 
@@ -207,7 +209,7 @@ def from_environment(instance_path: str) -> dict:
         # Login and registration limits (storefront/ratelimit.py).
         "RATELIMIT_ENABLED": _bool(os.environ.get("RATELIMIT_ENABLED"), True),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or "memory://",
-        "RATELIMIT_STORAGE_TIMEOUT": _float("RATELIMIT_STORAGE_TIMEOUT", 0.5),
+        "RATELIMIT_STORAGE_TIMEOUT": _seconds("RATELIMIT_STORAGE_TIMEOUT", 0.5),
         "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX") or "storefront",
         "RATELIMIT_AUTH_PER_ADDRESS": os.environ.get("RATELIMIT_AUTH_PER_ADDRESS")
         or "30 per minute",
@@ -223,15 +225,15 @@ def from_environment(instance_path: str) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         # Bounds on a database that stops answering (storefront/db_setup.py), in seconds.
-        "DATABASE_CONNECT_TIMEOUT": _float("DATABASE_CONNECT_TIMEOUT", 3),
-        "DATABASE_STATEMENT_TIMEOUT": _float("DATABASE_STATEMENT_TIMEOUT", 5),
-        "DATABASE_POOL_TIMEOUT": _float("DATABASE_POOL_TIMEOUT", 5),
+        "DATABASE_CONNECT_TIMEOUT": _seconds("DATABASE_CONNECT_TIMEOUT", 3),
+        "DATABASE_STATEMENT_TIMEOUT": _seconds("DATABASE_STATEMENT_TIMEOUT", 5),
+        "DATABASE_POOL_TIMEOUT": _seconds("DATABASE_POOL_TIMEOUT", 5),
         "DATABASE_POOL_RECYCLE": _int("DATABASE_POOL_RECYCLE", 1800),
         "DATABASE_KEEPALIVES_IDLE": _int("DATABASE_KEEPALIVES_IDLE", 30),
         "DATABASE_KEEPALIVES_INTERVAL": _int("DATABASE_KEEPALIVES_INTERVAL", 10),
         "DATABASE_KEEPALIVES_COUNT": _int("DATABASE_KEEPALIVES_COUNT", 3),
         # /readyz gives the database this long to answer its SELECT 1.
-        "READINESS_TIMEOUT": _float("READINESS_TIMEOUT", 2),
+        "READINESS_TIMEOUT": _seconds("READINESS_TIMEOUT", 2),
         **mail_settings(instance_path),
     }
 
@@ -256,15 +258,15 @@ def mail_settings(instance_path: str) -> dict:
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER")
         or "Storefront <shop@localhost>",
         # Seconds an SMTP connection may take to answer before the try counts as failed.
-        "MAIL_TIMEOUT": _float("MAIL_TIMEOUT", 30.0),
+        "MAIL_TIMEOUT": _seconds("MAIL_TIMEOUT", 30.0),
         "MAIL_FILE_PATH": os.environ.get("MAIL_FILE_PATH") or str(Path(instance_path) / "mail"),
         "MAIL_MAX_ATTEMPTS": _int("MAIL_MAX_ATTEMPTS", 8),
         # How long a password reset link works (seconds).
         "PASSWORD_RESET_MAX_AGE": _int("PASSWORD_RESET_MAX_AGE", 3600),
-        "MAIL_RETRY_BASE_SECONDS": _float("MAIL_RETRY_BASE_SECONDS", 30.0),
-        "MAIL_RETRY_CAP_SECONDS": _float("MAIL_RETRY_CAP_SECONDS", 3600.0),
+        "MAIL_RETRY_BASE_SECONDS": _seconds("MAIL_RETRY_BASE_SECONDS", 30.0),
+        "MAIL_RETRY_CAP_SECONDS": _seconds("MAIL_RETRY_CAP_SECONDS", 3600.0),
         # A claimed message not marked sent by then (its worker died) is claimed again.
-        "MAIL_CLAIM_SECONDS": _float("MAIL_CLAIM_SECONDS", 300.0),
+        "MAIL_CLAIM_SECONDS": _seconds("MAIL_CLAIM_SECONDS", 300.0),
         # How often an idle worker looks for new mail.
-        "MAIL_POLL_SECONDS": _float("MAIL_POLL_SECONDS", 2.0),
+        "MAIL_POLL_SECONDS": _seconds("MAIL_POLL_SECONDS", 2.0),
     }

@@ -148,7 +148,7 @@ class _Limits:
     def __init__(self, config):
         self.counters = _Counters(
             config.get("RATELIMIT_STORAGE_URI") or "memory://",
-            float(config.get("RATELIMIT_STORAGE_TIMEOUT") or DEFAULT_STORAGE_TIMEOUT),
+            config.get("RATELIMIT_STORAGE_TIMEOUT") or DEFAULT_STORAGE_TIMEOUT,
         )
         self.prefix = config.get("RATELIMIT_KEY_PREFIX") or "storefront"
         self.per_address = parse(config.get("RATELIMIT_AUTH_PER_ADDRESS", DEFAULT_AUTH_PER_ADDRESS))

@@ -101,7 +101,9 @@ def money_in(**kwargs) -> MoneyInput:
             {
                 "type": "number",
                 "minimum": 0,
-                "maximum": float(MAX_AMOUNT),  # float ok: a bound in the JSON Schema, not money
+                # Below 10,000,000,000 in steps of 0.01: at most MAX_AMOUNT, said in whole
+                # numbers (the schema's bound stays exact; no float near money).
+                "exclusiveMaximum": int(MAX_AMOUNT) + 1,
                 "multipleOf": 0.01,
             },
         ],

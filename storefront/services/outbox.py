@@ -78,8 +78,8 @@ def enqueue(
 def retry_delay(attempts: int) -> timedelta:
     """How long to wait after the ``attempts``-th failed try: doubling, capped, at least 1 s."""
     config = current_app.config
-    base = float(config.get("MAIL_RETRY_BASE_SECONDS", 30.0))
-    cap = float(config.get("MAIL_RETRY_CAP_SECONDS", 3600.0))
+    base = config.get("MAIL_RETRY_BASE_SECONDS", 30)
+    cap = config.get("MAIL_RETRY_CAP_SECONDS", 3600)
     seconds = min(cap, base * 2 ** max(0, attempts - 1))
     return timedelta(seconds=max(1.0, seconds))
 
@@ -95,7 +95,7 @@ def _claimable(now: datetime):
 def claim_due(limit: int = BATCH, now: datetime | None = None) -> tuple[str, list[Envelope]]:
     """Claim up to ``limit`` due messages for this worker; commit the claim at once."""
     now = now or utcnow()
-    lease = timedelta(seconds=float(current_app.config.get("MAIL_CLAIM_SECONDS", 300.0)))
+    lease = timedelta(seconds=current_app.config.get("MAIL_CLAIM_SECONDS", 300))
     token = secrets.token_hex(16)
     with write_transaction() as session:
         rows = session.scalars(
