@@ -207,16 +207,16 @@ def client_address() -> str:
     return request.remote_addr or "unknown"
 
 
-def count_auth_request() -> None:
-    """Count a login or registration request from this address; ``TooManyAttempts`` once over."""
+def count_auth_request(what: str = "login or registration attempts") -> None:
+    """Count a request from this address that logs in, registers or mails an address
+    anyone may type (one counter for all); ``TooManyAttempts`` once over, its message
+    naming ``what`` was asked too often."""
     limits = _limits()
     if limits is None:
         return
     wait = limits.hit(limits.per_address, "auth-address", client_address())
     if wait is not None:
-        raise TooManyAttempts(
-            wait, "Too many login or registration attempts from your address. Try again later."
-        )
+        raise TooManyAttempts(wait, f"Too many {what} from your address. Try again later.")
 
 
 def count_password_reset(email: str | None) -> None:

@@ -155,7 +155,7 @@ def _place(form: CheckoutForm):
     if _is_guest():
         # It mails an address anyone may type: counted per client address, as the
         # API's guest checkout and a login are (429 once over).
-        count_auth_request()
+        count_auth_request("orders placed as a guest")
         return orders.place_guest_order(
             form.email.data or "",
             guest_cart.lines(),

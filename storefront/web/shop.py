@@ -157,7 +157,7 @@ def subscribe_stock_alert(product_id: int):
     except NotFound:
         abort(404)
     if form.validate_on_submit():
-        count_auth_request()  # it sends mail to an address anyone may type
+        count_auth_request("back-in-stock requests")  # it mails an address anyone may type
         user_id = current_user.id if current_user.is_authenticated else None
         try:
             alert = stock_alerts.subscribe(product_id, form.email.data or None, user_id)

@@ -155,6 +155,7 @@ def test_guest_checkouts_from_one_address_are_limited_as_logins_are(make_app, ma
     client.post("/cart/add", data={"product_id": mug.id, "quantity": 1})
     refused = client.post("/checkout", data=_checkout_form(client, email="g3@example.com"))
     assert refused.status_code == 429 and "Retry-After" in refused.headers
+    assert "Too many orders placed as a guest" in refused.get_data(as_text=True)
     db.session.rollback()
     assert db.session.query(Order).count() == 2
     assert client.get("/cart").get_data(as_text=True).count('data-testid="cart-line"') == 1
