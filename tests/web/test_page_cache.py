@@ -156,3 +156,20 @@ def test_signed_in_visitors_are_not_served_guest_pages(client, mug, make_user):
     assert log_in_with_form(client, admin.email, ADMIN_PASSWORD).status_code in (302, 303)
     html = client.get(page).get_data(as_text=True)
     assert "Edit this product" in html  # what only an admin is shown
+
+
+@pytest.mark.parametrize(
+    "url,status", [("/products?min_price=abc", 422), ("/products/999999-nothing", 404)]
+)
+def test_a_refused_or_missing_page_is_whole_and_never_kept(client, mug, url, status):
+    """A 422 (bad filter) or 404 rendered while the cache was asked: the visitor's parts
+    are filled in, and the next request renders it again (only 200s are kept)."""
+    for _ in range(2):
+        with count_queries() as statements:
+            response = client.get(url)
+        html = response.get_data(as_text=True)
+        assert response.status_code == status
+        assert 'data-testid="cart-count"' in html
+        assert CSRF_MARK not in html and not any(m in html for m in HOLES.values())
+        if status == 422:  # rendered afresh: its listing query ran again
+            assert any("FROM categories" in s for s in statements), statements
