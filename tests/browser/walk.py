@@ -112,3 +112,20 @@ def signed_in(browser, base_url: str, face: str, viewport: dict):
         yield page
     finally:
         context.close()
+
+
+def visit_each(browser, live_server, live_app, in_app, face: str, viewport: dict):
+    """Every HTML page of the URL map the face may see, one after another, in a page
+    signed in as that face: yields ``(page, url)`` once each has answered (not a 5xx)
+    and shown its main content."""
+    from playwright.sync_api import expect
+
+    ids = in_app(set_up)
+    urls = pages(live_app, ids)[face]
+    assert urls
+    with signed_in(browser, live_server.url, face, viewport) as page:
+        for url in urls:
+            response = page.goto(url)
+            assert response.status < 500, url
+            expect(page.locator("main")).to_be_visible()
+            yield page, url
