@@ -103,7 +103,8 @@ def money_in(**kwargs) -> MoneyInput:
                 "minimum": 0,
                 # Below 10,000,000,000 in steps of 0.01: at most MAX_AMOUNT, said in whole
                 # numbers (the schema's bound stays exact; no float near money).
-                "exclusiveMaximum": int(MAX_AMOUNT) + 1,
+                "maximum": int(MAX_AMOUNT) + 1,
+                "exclusiveMaximum": True,  # OpenAPI 3.0: a flag on "maximum"
                 "multipleOf": 0.01,
             },
         ],
