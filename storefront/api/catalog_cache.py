@@ -2,9 +2,9 @@
 
 A hit costs one small query (the version) instead of the listing's queries and
 its serialization. The key is the version, the endpoint, the path and the raw
-query string; the version is read in the request's own transaction before the
-answer is built (storefront/services/catalog_version.py says why an entry can
-never be older than its key). Only answers that are the same for everyone are
+query string; the version is read before the answer is built
+(storefront/services/catalog_version.py says why an entry can never be older
+than its key). Only answers that are the same for everyone are
 kept: an admin's token (which shows archived products) bypasses the cache.
 Bounded: the ``CATALOG_CACHE_ENTRIES`` most recently used answers, each under
 1 MB; entries of older versions are never read again and age out.

@@ -8,12 +8,14 @@ through the session, marks the transaction; its outermost commit first runs
 rolls back with the change.
 
 A cached catalog answer (storefront/api/catalog_cache.py) is keyed by the
-version read at the start of the request, in the same transaction as the
-queries that build it: PostgreSQL (read committed) then shows those queries
-data at least as new as the version, and SQLite one snapshot. So an entry can
-be newer than its key, never older: after a change commits, the next request
-reads the new version and misses the old entries. Every process and host
-reads the same row, so the cache can live in each process.
+version read at the start of the request, before the queries that build it:
+on PostgreSQL the version is read by a statement of its own (autocommit: one
+round trip, where a transaction costs three, BEGIN and ROLLBACK around it),
+and every later statement (read committed) sees data at least as new as it;
+on SQLite it is read in the request's own transaction, one snapshot. So an
+entry can be newer than its key, never older: after a change commits, the next
+request reads the new version and misses the old entries. Every process and
+host reads the same row, so the cache can live in each process.
 
 On PostgreSQL the bump takes the row's lock until commit: writers that change
 the catalog serialize there for the length of their commit only (it is the
@@ -25,8 +27,8 @@ from __future__ import annotations
 import weakref
 from itertools import chain
 
-from sqlalchemy import event, inspect, select, update
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy import Engine, event, inspect, select, update
+from sqlalchemy.orm import ORMExecuteState, Session, scoped_session
 
 from ..models import CatalogVersion, Category, Product, ProductImage, ProductOption, ProductVariant
 
@@ -96,8 +98,26 @@ def bump(session: Session) -> None:
         session.flush()
 
 
+_READ = select(CatalogVersion.version).where(CatalogVersion.id == 1)
+# Per engine, the same pool with autocommit connections (PostgreSQL).
+_AUTOCOMMIT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _autocommit(engine: Engine) -> Engine:
+    found = _AUTOCOMMIT.get(engine)
+    if found is None:
+        found = _AUTOCOMMIT[engine] = engine.execution_options(isolation_level="AUTOCOMMIT")
+    return found
+
+
 def current(session: Session) -> int | None:
     """The version now, or None when it cannot be read (no such table or row)."""
     if not _has_table(session):
         return None
-    return session.scalar(select(CatalogVersion.version).where(CatalogVersion.id == 1))
+    if isinstance(session, scoped_session):
+        session = session()
+    engine = session.get_bind()
+    if engine.dialect.name == "postgresql" and not session.in_transaction():
+        with _autocommit(engine).connect() as connection:
+            return connection.scalar(_READ)
+    return session.scalar(_READ)

@@ -8,9 +8,9 @@ request fills the holes: it renders the header and the messages, and puts a
 CSRF token of its own session where the marker is. A hit costs the version
 query and the header, not the page's queries and its rendering.
 
-The key is the catalog version read in the request's transaction before the
-page is built (storefront/services/catalog_version.py: an entry can be newer
-than its key, never older), the endpoint, the host and the full path with its
+The key is the catalog version read before the page is built
+(storefront/services/catalog_version.py: an entry can be newer than its key,
+never older), the endpoint, the host and the full path with its
 query string. Only 200 answers to guests are kept: a signed-in visitor (whose
 pages name them, or show an admin's links) is rendered as before, and so is
 any request when ``PAGE_CACHE_ENTRIES`` is 0. Bounded: the most recently used

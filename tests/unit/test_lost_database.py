@@ -89,7 +89,8 @@ def test_a_pooled_connection_the_server_closed_is_replaced_without_a_ping(make_a
             pid = conn.scalar(text("SELECT pg_backend_pid()"))
     killer = create_engine(engine.url, isolation_level="AUTOCOMMIT")
     with killer.connect() as conn:
-        assert conn.scalar(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        # With a timeout it returns once the backend is gone (its socket closed).
+        assert conn.scalar(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": pid})
     killer.dispose()
 
     statements = []

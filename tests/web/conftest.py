@@ -38,6 +38,15 @@ def shopper_client(client, customer):
     return client
 
 
+class Statements(list):
+    """The statements sent, and (PostgreSQL) those that opened a transaction: the driver
+    sent a BEGIN before them, and the end of the request a COMMIT or ROLLBACK after."""
+
+    def __init__(self):
+        super().__init__()
+        self.began_transaction: list[str] = []
+
+
 @contextmanager
 def count_queries():
     """Every SQL statement sent while the block runs (a before_cursor_execute listener).
@@ -46,10 +55,14 @@ def count_queries():
     ``SeparateContextClient`` in tests/conftest.py), so nothing the test
     loaded saves a query that a real request makes.
     """
-    statements: list[str] = []
+    statements = Statements()
 
     def record(conn, cursor, statement, parameters, context, executemany):
         statements.append(statement)
+        raw = conn.connection.dbapi_connection
+        idle = conn.dialect.name == "postgresql" and raw.info.transaction_status.name == "IDLE"
+        if idle and not raw.autocommit:
+            statements.began_transaction.append(statement)
 
     engine = db.engine
     event.listen(engine, "before_cursor_execute", record)
