@@ -28,6 +28,7 @@ import weakref
 from itertools import chain
 
 from sqlalchemy import Engine, event, inspect, select, update
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import ORMExecuteState, Session, scoped_session
 
 from ..models import CatalogVersion, Category, Product, ProductImage, ProductOption, ProductVariant
@@ -99,15 +100,44 @@ def bump(session: Session) -> None:
 
 
 _READ = select(CatalogVersion.version).where(CatalogVersion.id == 1)
-# Per engine, the same pool with autocommit connections (PostgreSQL).
-_AUTOCOMMIT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_READ_SQL = "SELECT version FROM catalog_version WHERE id = 1"
 
 
-def _autocommit(engine: Engine) -> Engine:
-    found = _AUTOCOMMIT.get(engine)
-    if found is None:
-        found = _AUTOCOMMIT[engine] = engine.execution_options(isolation_level="AUTOCOMMIT")
-    return found
+def _read_outside_transaction(engine: Engine) -> int | None:
+    """The version, read by a statement of its own on a pooled PostgreSQL connection.
+
+    Straight through the driver (in autocommit, so no BEGIN and no ROLLBACK go to the
+    server): this runs before every cached answer, and SQLAlchemy's Connection around
+    it cost as much CPU again. Errors come out as SQLAlchemy's, as from any query: a
+    lost connection is dropped from the pool and the request gets the 503 of a
+    database that cannot answer.
+    """
+    pooled = driver = None
+    try:
+        pooled = engine.raw_connection()
+        driver = pooled.driver_connection
+        driver.autocommit = True
+        with driver.cursor() as cursor:
+            cursor.execute(_READ_SQL)
+            row = cursor.fetchone()
+        driver.autocommit = False
+    except engine.dialect.loaded_dbapi.Error as exc:
+        # No connection to be had, or this one lost: as SQLAlchemy would say it.
+        lost = driver is None or engine.dialect.is_disconnect(exc, driver, None)
+        if lost and pooled is not None:
+            pooled.invalidate(exc)
+        raise sa_exc.DBAPIError.instance(
+            _READ_SQL,
+            None,
+            exc,
+            engine.dialect.loaded_dbapi.Error,
+            connection_invalidated=lost,
+            dialect=engine.dialect,
+        ) from exc
+    finally:
+        if pooled is not None:
+            pooled.close()
+    return row[0] if row else None
 
 
 def current(session: Session) -> int | None:
@@ -118,6 +148,5 @@ def current(session: Session) -> int | None:
         session = session()
     engine = session.get_bind()
     if engine.dialect.name == "postgresql" and not session.in_transaction():
-        with _autocommit(engine).connect() as connection:
-            return connection.scalar(_READ)
+        return _read_outside_transaction(engine)
     return session.scalar(_READ)

@@ -49,27 +49,49 @@ class Statements(list):
 
 @contextmanager
 def count_queries():
-    """Every SQL statement sent while the block runs (a before_cursor_execute listener).
+    """Every SQL statement sent while the block runs.
 
-    Each request of the test client runs in an app context of its own (see
-    ``SeparateContextClient`` in tests/conftest.py), so nothing the test
-    loaded saves a query that a real request makes.
+    On PostgreSQL they are taken where the driver sends them (psycopg's cursor), so
+    a statement sent past SQLAlchemy (the catalog version's read) counts too; on
+    SQLite, SQLAlchemy's before_cursor_execute event. Each request of the test
+    client runs in an app context of its own (see ``SeparateContextClient`` in
+    tests/conftest.py), so nothing the test loaded saves a query that a real
+    request makes.
     """
     statements = Statements()
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-        raw = conn.connection.dbapi_connection
-        idle = conn.dialect.name == "postgresql" and raw.info.transaction_status.name == "IDLE"
-        if idle and not raw.autocommit:
-            statements.began_transaction.append(statement)
-
     engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
+    if engine.dialect.name != "postgresql":
+
+        def record(conn, cursor, statement, parameters, context, executemany):
+            statements.append(statement)
+
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+        return
+
+    import psycopg
+
+    def recording(send):
+        def wrapper(cursor, query, *args, **kwargs):
+            text = query if isinstance(query, str) else query.as_string(cursor.connection)
+            statements.append(text)
+            info = cursor.connection.info
+            if info.transaction_status.name == "IDLE" and not cursor.connection.autocommit:
+                statements.began_transaction.append(text)
+            return send(cursor, query, *args, **kwargs)
+
+        return wrapper
+
+    execute, executemany = psycopg.Cursor.execute, psycopg.Cursor.executemany
+    psycopg.Cursor.execute = recording(execute)
+    psycopg.Cursor.executemany = recording(executemany)
     try:
         yield statements
     finally:
-        event.remove(engine, "before_cursor_execute", record)
+        psycopg.Cursor.execute, psycopg.Cursor.executemany = execute, executemany
 
 
 def csrf_token_from(html: str) -> str:
