@@ -1,20 +1,23 @@
 """The shop's catalog pages, kept rendered in each process for guests, keyed by the catalog version.
 
 Home, catalog, category and product pages are the same for every guest but for
-three things: the header (the guest's cart count), the flash messages, and the
-CSRF token of a form. The page is rendered once per key with *holes* in their
-place (random markers, unguessable from outside the process) and kept; each
-request fills the holes: it renders the header and the messages, and puts a
-CSRF token of its own session where the marker is. A hit costs the version
-query and the header, not the page's queries and its rendering.
+three things: the cart count in the header, the flash messages, and the CSRF
+token of a form. The page is rendered once per key with *holes* in their place
+(random markers, unguessable from outside the process) and kept; each request
+fills the holes: the guest's cart count (the header's own macro), the messages
+(rendered only when there are some), and a CSRF token of the visitor's own
+session where the marker is. A hit costs the version query, not the page's
+queries and its rendering.
 
 The key is the catalog version read before the page is built
 (storefront/services/catalog_version.py: an entry can be newer than its key,
-never older), the endpoint, the host and the full path with its
-query string. Only 200 answers to guests are kept: a signed-in visitor (whose
-pages name them, or show an admin's links) is rendered as before, and so is
-any request when ``PAGE_CACHE_ENTRIES`` is 0. Bounded: the most recently used
-``PAGE_CACHE_ENTRIES`` pages (each some tens of KB), under 1 MB each.
+never older), the endpoint, the host and the full path with its query string
+(the rest of the header depends on nothing else for a guest: the login link's
+``next`` and the search box's words come from the path). Only 200 answers to
+guests are kept: a signed-in visitor (whose pages name them, or show an admin's
+links) is rendered as before, and so is any request when ``PAGE_CACHE_ENTRIES``
+is 0. Bounded: the most recently used ``PAGE_CACHE_ENTRIES`` pages (each some
+tens of KB), under 1 MB each.
 """
 
 from __future__ import annotations
@@ -23,7 +26,15 @@ import secrets
 from collections.abc import Callable
 from functools import wraps
 
-from flask import current_app, g, make_response, render_template, request
+from flask import (
+    current_app,
+    g,
+    get_flashed_messages,
+    get_template_attribute,
+    make_response,
+    render_template,
+    request,
+)
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
@@ -34,20 +45,32 @@ from ..services import catalog_version
 
 _KEY = "storefront.page_cache"
 _MARK = secrets.token_hex(16)
-HOLES = {name: f"<!--hole:{name}:{_MARK}-->" for name in ("header", "flashes")}
+HOLES = {name: f"<!--hole:{name}:{_MARK}-->" for name in ("cart_count", "flashes")}
 CSRF_MARK = f"csrf-{_MARK}"
-HOLE_TEMPLATES = {"header": "_partials/header.html", "flashes": "_partials/flashes.html"}
 
 
 def hole(name: str) -> Markup:
-    """The marker of a per-visitor part, in a page being kept (base.html)."""
+    """The marker of a per-visitor part, in a page being kept (base.html, the header)."""
     return Markup(HOLES[name])  # noqa: S704 (a name and hex digits of our own)
+
+
+def _cart_count() -> str:
+    count = current_app.jinja_env.globals["header_cart_count"]()
+    return get_template_attribute("_macros/cart.html", "cart_count")(count)
+
+
+def _flashes() -> str:
+    # Most requests have none: the template is rendered only for those that do.
+    return render_template("_partials/flashes.html") if get_flashed_messages() else ""
+
+
+FILL = {"cart_count": _cart_count, "flashes": _flashes}
 
 
 def _fill(body: str) -> str:
     for name, marker in HOLES.items():
         if marker in body:
-            body = body.replace(marker, render_template(HOLE_TEMPLATES[name]))
+            body = body.replace(marker, FILL[name]())
     if CSRF_MARK in body:
         body = body.replace(CSRF_MARK, generate_csrf())
     return body
