@@ -13,6 +13,7 @@ from werkzeug.routing import IntegerConverter
 
 from . import config as config_module
 from .requests import register_request_rules, upload_limit, wants_api
+from .sessions import SessionInterface
 
 ROOT = Path(__file__).resolve().parent.parent
 # Ids are PostgreSQL ``integer`` columns (and SQLite's are 64-bit): a bigger
@@ -89,6 +90,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_errors(app)
     register_security_headers(app)
     register_caching(app)
+    app.session_interface = SessionInterface()
     register_commands(app)
     return app
 
