@@ -44,7 +44,12 @@ def conditional(response: Response) -> Response:
         # An admin's token shows archived products: the answer depends on it.
         response.vary.add("Authorization")
     response.add_etag()
-    return response.make_conditional(request)
+    if request.if_none_match or request.if_modified_since:
+        return response.make_conditional(request)
+    # Nothing to compare: the answer goes as it is (werkzeug would only add the
+    # Date and Content-Length headers, which gunicorn and werkzeug add anyway; it
+    # ignores Range unless asked to accept ranges).
+    return response
 
 
 def init_app(app: Flask) -> None:
