@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hmac
 import os
+from inspect import CO_COROUTINE
 from pathlib import Path
+from types import FunctionType
 from urllib.parse import urlsplit
 
 from flask import Flask
@@ -51,6 +53,16 @@ class StoredIntConverter(IntegerConverter):
         self.regex = positive_up_to(self.max)
 
 
+class Storefront(Flask):
+    def ensure_sync(self, func):
+        """Flask's, with a plain synchronous function (every view and hook here) let
+        through at once: flask-smorest's decorators ask it 16 times per API request,
+        and ``inspect.iscoroutinefunction`` was 5% of a cached answer's CPU."""
+        if type(func) is FunctionType and not func.__code__.co_flags & CO_COROUTINE:
+            return func
+        return super().ensure_sync(func)
+
+
 def create_app(config: dict | None = None) -> Flask:
     """Build the application; ``config`` overrides what the environment says.
 
@@ -59,7 +71,7 @@ def create_app(config: dict | None = None) -> Flask:
     here, so tests see exactly the settings they set.
     """
     instance_path = os.environ.get("STOREFRONT_INSTANCE_PATH") or str(ROOT / "instance")
-    app = Flask(
+    app = Storefront(
         __name__,
         instance_path=instance_path,
         template_folder=str(ROOT / "templates"),

@@ -74,8 +74,8 @@ def _forget(session: Session, transaction) -> None:
         session.info.pop(_CHANGED, None)
 
 
-def _has_table(session: Session) -> bool:
-    engine = session.get_bind()
+def _has_table(session: Session, engine: Engine | None = None) -> bool:
+    engine = engine or session.get_bind()
     if _HAS_TABLE.get(engine):
         return True
     present = inspect(session.connection()).has_table(CatalogVersion.__tablename__)
@@ -142,11 +142,11 @@ def _read_outside_transaction(engine: Engine) -> int | None:
 
 def current(session: Session) -> int | None:
     """The version now, or None when it cannot be read (no such table or row)."""
-    if not _has_table(session):
-        return None
     if isinstance(session, scoped_session):
         session = session()
     engine = session.get_bind()
+    if not _has_table(session, engine):
+        return None
     if engine.dialect.name == "postgresql" and not session.in_transaction():
         return _read_outside_transaction(engine)
     return session.scalar(_READ)
