@@ -9,7 +9,7 @@ from ..services import catalog, catalog_csv, categories, images, inventory, stoc
 from ..services.errors import NotFound
 from ..services.images import InvalidImage
 from . import ApiBlueprint
-from .catalog_cache import cached_json
+from .catalog_cache import answer_from_cache, cached_json
 from .errors import problem
 from .fast import product_detail_dict, product_page_dict
 from .schemas import (
@@ -55,6 +55,7 @@ blp = ApiBlueprint(
     tag="Products",
     description="The catalog: anyone reads it; admins change it.",
 )
+blp.before_request(answer_from_cache)
 
 MULTIPART = "multipart/form-data"
 LOCATION_HEADER = {

@@ -16,7 +16,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 
-from flask import Response, current_app, request
+from flask import Response, current_app, g, request
 
 from ..extensions import db
 from ..services import catalog_version
@@ -61,17 +61,62 @@ def _cache() -> LRU | None:
     return process_cache(_KEY, "CATALOG_CACHE_ENTRIES", 512)
 
 
+# The views that keep their answers for everyone (storefront/api/catalog.py).
+KEPT_ENDPOINTS = frozenset(
+    {
+        "api_products.list_products",
+        "api_products.search_products",
+        "api_products.get_product",
+    }
+)
+_VERSION = "catalog_version"
+
+
+def _key(version: int) -> tuple:
+    return (version, request.endpoint, request.path, request.query_string)
+
+
+def _kept(body: bytes) -> Response:
+    return current_app.response_class(body, mimetype=current_app.json.mimetype)
+
+
+def answer_from_cache() -> Response | None:
+    """``before_request`` of the products' blueprint: a kept answer, sent before the view.
+
+    A GET without a token whose answer this version holds is the answer the view
+    would give (the key's raw query string was valid when it was kept, and nobody
+    is told apart without a token), so the view's decorators (reading the query,
+    the token, the response schema's wrappers) are skipped. Anything else goes
+    on to the view, which reads the version this found rather than again.
+    """
+    if (
+        request.method != "GET"
+        or request.endpoint not in KEPT_ENDPOINTS
+        or "Authorization" in request.headers
+    ):
+        return None
+    cache = _cache()
+    if cache is None:
+        return None
+    version = catalog_version.current(db.session)
+    g.setdefault(_VERSION, version)
+    body = cache.get(_key(version)) if version is not None else None
+    return _kept(body) if body is not None else None
+
+
 def cached_json(build: Callable[[], object], *, shared: bool = True) -> Response:
     """The JSON of ``build()``, from the cache when this version's answer is there."""
     cache = _cache() if shared else None
-    version = catalog_version.current(db.session) if cache is not None else None
+    version = None
+    if cache is not None:
+        version = g.pop(_VERSION, None) or catalog_version.current(db.session)
     if version is None:
         return current_app.json.response(build())
-    key = (version, request.endpoint, request.path, request.query_string)
+    key = _key(version)
     body = cache.get(key)
     if body is None:
         response = current_app.json.response(build())
         if len(response.get_data()) <= MAX_BODY:
             cache.put(key, response.get_data())
         return response
-    return current_app.response_class(body, mimetype=current_app.json.mimetype)
+    return _kept(body)

@@ -185,3 +185,33 @@ def test_concurrent_changes_each_bump_the_version(app, make_product):
         t.join()
     assert errors == []
     assert version() == before + len(products) * 5
+
+
+def test_a_kept_answer_is_the_answer_the_view_gives(client, mug):
+    """A kept answer is sent before the view runs: the same status, headers and body."""
+    for url in (
+        "/api/products?per_page=100",
+        "/api/products/search?q=mug",
+        f"/api/products/{mug.id}",
+    ):
+        built, kept = client.get(url), client.get(url)
+        assert kept.status_code == built.status_code == 200, url
+        assert kept.get_data() == built.get_data(), url
+        headers = {k: v for k, v in built.headers if k != "X-Request-ID"}
+        assert {k: v for k, v in kept.headers if k != "X-Request-ID"} == headers, url
+        assert kept.headers["ETag"] and "Authorization" in kept.headers["Vary"]
+
+
+def test_a_token_is_still_checked_when_the_answer_is_kept(client, mug):
+    url = f"/api/products/{mug.id}"
+    client.get(url), client.get(url)  # kept
+    refused = client.get(url, headers={"Authorization": "Bearer not-a-token"})
+    assert refused.status_code == 401
+    assert refused.mimetype == "application/problem+json"
+
+
+def test_a_bad_query_is_refused_though_a_good_one_is_kept(client, mug):
+    client.get("/api/products?per_page=100"), client.get("/api/products?per_page=100")
+    refused = client.get("/api/products?per_page=100000")
+    assert refused.status_code == 422
+    assert refused.mimetype == "application/problem+json"
