@@ -46,33 +46,46 @@ def _holds_writes(session: Session) -> bool:
 
 
 @contextmanager
-def write_transaction() -> Iterator[Session]:
+def write_transaction(*, savepoint: bool = True) -> Iterator[Session]:
     """Run a service's writes as one transaction: commit at the end or roll back all.
 
     Outermost: whatever transaction the caller had open must be a read-only
-    one (views do not write), so it is ended first; that lets SQLite start
-    with ``BEGIN IMMEDIATE`` and serialize writers instead of failing to
-    upgrade a read lock. On PostgreSQL, rows are locked explicitly with
-    ``SELECT ... FOR UPDATE``. Nested: joins the outer transaction.
+    one (views do not write). On SQLite it is ended first, so that the service
+    starts with ``BEGIN IMMEDIATE`` and writers serialize instead of failing to
+    upgrade a read lock. On PostgreSQL (read committed: each statement sees
+    what is committed when it starts) it goes on as the write transaction,
+    with everything it loaded expired, so the service reads afresh as in a new
+    transaction without a ROLLBACK and a BEGIN (two of a checkout's round
+    trips); rows are locked explicitly with ``SELECT ... FOR UPDATE``.
+    Nested: joins the outer transaction, in a SAVEPOINT of its own unless
+    ``savepoint=False`` (a service that refuses nothing, such as queueing a
+    mail: its part can only fail with the whole).
     """
     session = db.session()  # the scoped session's current Session
     depth = session.info.get(_DEPTH, 0)
     if depth:
         session.info[_DEPTH] = depth + 1
         try:
-            with session.begin_nested():
+            if savepoint:
+                with session.begin_nested():
+                    yield session
+            else:
                 yield session
         finally:
             session.info[_DEPTH] = depth
         return
+    sqlite = session.get_bind().dialect.name == "sqlite"
     if session.in_transaction():
         if _holds_writes(session):
             raise UnsavedChanges(
                 "a service was called with writes in the session that no service made; "
                 "commit them, or make them inside the service's transaction"
             )
-        session.rollback()
-    if session.get_bind().dialect.name == "sqlite":
+        if sqlite:
+            session.rollback()
+        else:
+            session.expire_all()
+    if sqlite:
         session.connection(execution_options={SQLITE_BEGIN_OPTION: "IMMEDIATE"})
     session.info[_DEPTH] = 1
     try:

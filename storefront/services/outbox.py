@@ -56,8 +56,11 @@ def enqueue(
     html: str | None = None,
     headers: dict[str, str] | None = None,
 ) -> OutboxMessage:
-    """Queue an email in the caller's transaction (or in one of its own)."""
-    with write_transaction() as session:
+    """Queue an email in the caller's transaction (or in one of its own).
+
+    It refuses nothing, so it needs no SAVEPOINT of its own in the caller's.
+    """
+    with write_transaction(savepoint=False) as session:
         message = OutboxMessage(
             kind=kind,
             to_address=to,

@@ -60,6 +60,24 @@ def test_checkout_places_the_order(client, as_customer, customer, filled_cart):
     assert client.get("/api/cart", headers=as_customer).get_json()["items"] == []
 
 
+@pytest.mark.postgres_only
+def test_a_checkout_is_one_transaction_from_the_token_to_the_commit(
+    client, as_customer, filled_cart
+):
+    """The token's check and the order share one transaction: no ROLLBACK and BEGIN
+    between them (two round trips of a checkout), and the confirmation mail is queued
+    without a SAVEPOINT of its own (two more)."""
+    from tests.web.conftest import count_queries
+
+    with count_queries() as statements:
+        response = checkout(client, as_customer, key="one-transaction")
+    assert response.status_code == 201
+    assert len(statements.began_transaction) == 1, statements.began_transaction
+    assert "token_families" in statements.began_transaction[0]
+    assert not [s for s in statements if "SAVEPOINT" in s.upper()], statements
+    assert any(s.startswith("INSERT INTO outbox_messages") for s in statements)
+
+
 def test_idempotency_key_replays_the_same_order(client, as_customer, filled_cart):
     first = checkout(client, as_customer, key="order-abc")
     again = checkout(client, as_customer, key="order-abc")
