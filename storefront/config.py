@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -27,11 +28,29 @@ def _int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+MAX_SECONDS = 7 * 24 * 3600  # the longest duration a setting may name: a week
+
+
 def _seconds(name: str, default: float) -> float:
-    """A duration in seconds from the environment (a timeout, a delay): never money,
-    which is Decimal everywhere. The one float() of the package."""
+    """A duration in seconds from the environment (a timeout, a delay): never money.
+
+    Read exactly (Decimal) and refused at start-up unless it is a number from 0 to
+    a week ("nan", "inf", "-1" and "2s" would otherwise make a timeout that never or
+    always fires, or fail later); handed to the standard library (sockets, sleeps)
+    as seconds to the microsecond.
+    """
     value = os.environ.get(name)
-    return float(value) if value not in (None, "") else default
+    if value in (None, ""):
+        return default
+    try:
+        seconds = Decimal(value.strip())
+    except InvalidOperation:
+        seconds = None
+    if seconds is None or not seconds.is_finite() or not 0 <= seconds <= MAX_SECONDS:
+        raise ConfigError(
+            f"{name}={value!r}: give a number of seconds from 0 to {MAX_SECONDS} (e.g. 2.5)."
+        )
+    return int(seconds * 1_000_000) / 1_000_000
 
 
 def is_production() -> bool:

@@ -171,3 +171,19 @@ def test_development_generates_a_jwt_key_of_its_own(monkeypatch, tmp_path):
     assert len(config["JWT_SECRET_KEY"]) >= 32
     assert config["JWT_SECRET_KEY"] != config["SECRET_KEY"]
     assert (tmp_path / "jwt_secret_key").read_text().strip() == config["JWT_SECRET_KEY"]
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-1", "2s", "1e999999"])
+def test_a_duration_that_is_not_a_number_of_seconds_stops_start_up(monkeypatch, tmp_path, value):
+    monkeypatch.setenv("DATABASE_STATEMENT_TIMEOUT", value)
+    monkeypatch.setenv("STOREFRONT_INSTANCE_PATH", str(tmp_path))
+    with pytest.raises(ConfigError, match="DATABASE_STATEMENT_TIMEOUT"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+def test_a_duration_is_read_exactly_as_seconds(monkeypatch, tmp_path):
+    monkeypatch.setenv("MAIL_TIMEOUT", " 2.5 ")
+    monkeypatch.setenv("DATABASE_STATEMENT_TIMEOUT", "0")
+    monkeypatch.setenv("STOREFRONT_INSTANCE_PATH", str(tmp_path))
+    config = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).config
+    assert (config["MAIL_TIMEOUT"], config["DATABASE_STATEMENT_TIMEOUT"]) == (2.5, 0)
