@@ -16,9 +16,11 @@ every object is stored with ``Cache-Control: public, max-age=31536000, immutable
 
 from __future__ import annotations
 
+import contextlib
 import os
 import posixpath
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -52,6 +54,17 @@ def check_relative(relative: str) -> str:
     return relative
 
 
+@contextlib.contextmanager
+def _folder_failure(what: str) -> Iterator[None]:
+    """A full disk, a read-only or lost mount: a ``StorageError``, as the bucket's are."""
+    try:
+        yield
+    except StorageError:
+        raise
+    except OSError as exc:
+        raise StorageError(f"MEDIA_ROOT failed {what}: {exc}") from exc
+
+
 class LocalStorage:
     """Files under a folder: today's layout, and what a front web server may serve."""
 
@@ -59,10 +72,9 @@ class LocalStorage:
         self.root = os.path.realpath(root)
 
     def path(self, relative: str) -> str:
-        """The absolute path of a file; ``ValueError`` if it would leave the folder."""
-        if not relative or "\0" in relative or "\\" in relative or relative.startswith("/"):
-            raise ValueError(f"not a media path: {relative!r}")
-        full = os.path.realpath(os.path.join(self.root, *relative.split("/")))
+        """The absolute path of a file; ``ValueError`` if it would leave the folder
+        (by its name, or through a symbolic link)."""
+        full = os.path.realpath(os.path.join(self.root, *check_relative(relative).split("/")))
         if full == self.root or os.path.commonpath([self.root, full]) != self.root:
             raise ValueError(f"media path escapes MEDIA_ROOT: {relative!r}")
         return full
@@ -72,21 +84,23 @@ class LocalStorage:
 
     def put(self, relative: str, content: bytes) -> None:
         path = self.path(relative)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".upload-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(content)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, 0o644)  # readable by a front web server serving MEDIA_ROOT
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with _folder_failure(f"writing {relative}"):
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".upload-", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(content)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                os.chmod(tmp, 0o644)  # readable by a front web server serving MEDIA_ROOT
+                os.replace(tmp, path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
 
     def delete(self, relative: str) -> None:
-        Path(self.path(relative)).unlink(missing_ok=True)
+        with _folder_failure(f"deleting {relative}"):
+            Path(self.path(relative)).unlink(missing_ok=True)
 
     def send(self, relative: str) -> Response:
         # send_from_directory refuses ".." and absolute paths with a 404.

@@ -150,3 +150,20 @@ def test_a_json_body_is_not_an_upload(client, as_admin, make_product):
         headers=as_admin,
     )
     assert error_fields(missing) == {"image"}
+
+
+def test_a_media_folder_that_cannot_be_written_is_503_and_nothing_changes(
+    app, client, as_admin, make_product, tmp_path
+):
+    """A full disk or a lost mount under MEDIA_ROOT is the store's outage, as a bucket's
+    is: 503 and nothing kept, not a 500."""
+    product = make_product(name="Teapot")
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the media folder should be")
+    app.config["MEDIA_ROOT"] = str(blocked)
+    response = post_images(client, as_admin, product.id, pictures(2))
+    assert_problem(response, 503)
+    assert response.get_json()["code"] == "media_storage_unavailable"
+    assert response.headers["Retry-After"]
+    detail = client.get(f"/api/products/{product.id}").get_json()
+    assert detail["images"] == []
