@@ -57,7 +57,7 @@ except ImportError:  # Pillow built without LittleCMS: profiles are just dropped
 
 from ..extensions import db
 from ..models import MAX_ALT, Product, ProductImage, utcnow
-from ..storage import LocalStorage, media_storage
+from ..storage import LocalStorage, StorageError, media_storage
 from . import catalog
 from ._tx import transactional, write_transaction
 from .errors import DomainError, NotFound, ValidationError
@@ -297,7 +297,7 @@ def store_image(data: bytes | BinaryIO) -> StoredImage:
             storage.put(path, content)  # each one whole or not at all
             written.append(path)
     except BaseException:
-        _unlink([relative, *written])
+        _clean_up([relative, *written])
         raise
     return StoredImage(relative, width, height, tuple(written))
 
@@ -311,6 +311,18 @@ def _unlink(relatives) -> None:
     storage = media_storage()
     for relative in relatives:
         storage.delete(relative)
+
+
+def _clean_up(relatives) -> None:
+    """After a failure: remove what it wrote, as far as the store lets us. A store
+    that fails here too is logged, and every file is still tried; the first
+    failure (a refusal, the store's own 503) is what the caller raises."""
+    storage = media_storage()
+    for relative in relatives:
+        try:
+            storage.delete(relative)
+        except StorageError:
+            log.warning("could not remove %r after a failed upload", relative, exc_info=True)
 
 
 def delete_image(image_path: str | None) -> None:
@@ -504,9 +516,10 @@ def store_uploads(uploads: list[Upload]) -> list[StoredImage]:
 
 
 def discard(stored: list[StoredImage]) -> None:
-    """Remove the files these uploads wrote; content stored before belongs to others."""
+    """After a failure, remove the files these uploads wrote (content stored before
+    belongs to others), as far as the store lets us (``_clean_up``)."""
     for item in stored:
-        _unlink(item.created)
+        _clean_up(item.created)
 
 
 def attach_images(product_id: int, stored: list[StoredImage], alt: str = "") -> list[ProductImage]:
@@ -585,7 +598,7 @@ def replace_product_image(product_id: int, data: bytes | BinaryIO) -> Product:
     try:
         product, old_path = _replace_cover(product_id, item)
     except BaseException:
-        _unlink(item.created)
+        _clean_up(item.created)
         raise
     if old_path and old_path != item.path:
         remove_unreferenced([old_path])
