@@ -132,8 +132,9 @@ def _timezone(name: str) -> str:
     return name
 
 
-def public_base_url(value: str | None) -> str | None:
-    """``PUBLIC_BASE_URL`` as an origin (and optional path) without a trailing slash, or None."""
+def _http_url(name: str, value: str | None, example: str) -> str | None:
+    """An http(s) URL prefix without a trailing slash, or None when unset: no user
+    name, query or fragment (each would break every link built on it)."""
     value = (value or "").strip()
     if not value:
         return None
@@ -145,38 +146,35 @@ def public_base_url(value: str | None) -> str | None:
         or parts.query
         or parts.fragment
     ):
-        raise ConfigError(
-            f"PUBLIC_BASE_URL={value!r} must be the shop's address, such as https://shop.example.com"
-        )
+        raise ConfigError(f"{name}={value!r} must be an http(s) URL, such as {example}")
     return value.rstrip("/")
+
+
+def public_base_url(value: str | None) -> str | None:
+    """``PUBLIC_BASE_URL``: the shop's address (an origin and optional path), or None."""
+    return _http_url("PUBLIC_BASE_URL", value, "https://shop.example.com")
 
 
 def media_storage(value: str | None) -> str | None:
     """``MEDIA_STORAGE``: unset for ``MEDIA_ROOT``, or ``s3://bucket/prefix``."""
+    from .storage import s3_location
+
     value = (value or "").strip()
     if not value:
         return None
-    parts = urlsplit(value)
-    if parts.scheme != "s3" or not parts.netloc or parts.query or parts.fragment:
+    try:
+        s3_location(value)
+    except ValueError:
         raise ConfigError(
             f"MEDIA_STORAGE={value!r}: leave it unset for MEDIA_ROOT, or name a bucket "
             "and a key prefix, such as s3://shop-media/products"
-        )
+        ) from None
     return value
 
 
 def media_public_url(value: str | None) -> str | None:
     """``MEDIA_PUBLIC_URL``: where browsers fetch stored files (a bucket's or a CDN's URL)."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
-        raise ConfigError(
-            f"MEDIA_PUBLIC_URL={value!r} must be an http(s) URL, such as "
-            "https://shop-media.s3.amazonaws.com/products"
-        )
-    return value.rstrip("/")
+    return _http_url("MEDIA_PUBLIC_URL", value, "https://shop-media.s3.amazonaws.com/products")
 
 
 def from_environment(instance_path: str) -> dict:

@@ -199,6 +199,8 @@ def test_an_s3_path_is_always_a_plain_relative_key():
         ("MEDIA_STORAGE", "https://bucket.example.com/x"),
         ("MEDIA_PUBLIC_URL", "ftp://cdn.example.com"),
         ("MEDIA_PUBLIC_URL", "cdn.example.com/media"),
+        ("MEDIA_PUBLIC_URL", "https://cdn.example.com/media#x"),
+        ("MEDIA_PUBLIC_URL", "https://user@cdn.example.com/media"),
     ],
 )
 def test_a_wrong_media_setting_stops_the_store(monkeypatch, tmp_path, name, value):
