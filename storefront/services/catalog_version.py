@@ -104,6 +104,22 @@ _READ = select(CatalogVersion.version).where(CatalogVersion.id == 1)
 _READ_SQL = "SELECT version FROM catalog_version WHERE id = 1"
 
 
+def _back_to_the_pool(pooled, driver) -> None:
+    """Return the connection as the pool lent it: out of autocommit, whatever happened.
+
+    A connection left in autocommit would run the next request's writes without a
+    transaction (its FOR UPDATE locks released at once, nothing to roll back). If
+    it cannot be put back (the driver refuses, the read was interrupted), it is
+    closed instead of pooled.
+    """
+    if pooled.is_valid and driver is not None and driver.autocommit:
+        try:
+            driver.autocommit = False
+        except Exception as exc:  # noqa: BLE001 (any failure: the connection is not trusted)
+            pooled.invalidate(exc)
+    pooled.close()
+
+
 def _read_outside_transaction(engine: Engine) -> int | None:
     """The version, read by a statement of its own on a pooled PostgreSQL connection.
 
@@ -121,7 +137,6 @@ def _read_outside_transaction(engine: Engine) -> int | None:
         with driver.cursor() as cursor:
             cursor.execute(_READ_SQL)
             row = cursor.fetchone()
-        driver.autocommit = False
     except engine.dialect.loaded_dbapi.Error as exc:
         # No connection to be had, or this one lost: as SQLAlchemy would say it.
         lost = driver is None or engine.dialect.is_disconnect(exc, driver, None)
@@ -137,7 +152,7 @@ def _read_outside_transaction(engine: Engine) -> int | None:
         ) from exc
     finally:
         if pooled is not None:
-            pooled.close()
+            _back_to_the_pool(pooled, driver)
     return row[0] if row else None
 
 

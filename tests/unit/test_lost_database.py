@@ -100,3 +100,62 @@ def test_a_pooled_connection_the_server_closed_is_replaced_without_a_ping(make_a
     assert not any(s.strip().upper() == "SELECT 1" for s in statements)
     with app.app_context(), db.engine.connect() as conn:
         assert conn.scalar(text("SELECT pg_backend_pid()")) != pid
+
+
+@pytest.mark.postgres_only
+def test_a_database_lost_after_answers_were_kept_is_503_on_both_faces(
+    make_app, make_product, monkeypatch
+):
+    """A kept answer still begins with the version's read: with the database gone
+    that read fails, and the API and the shop answer their 503s, not a 500."""
+    import psycopg
+
+    from storefront.extensions import db
+
+    lamp = make_product(name="Lamp")
+    app = make_app()
+    client = app.test_client()
+    urls = [f"/api/products/{lamp.id}", f"/products/{lamp.id}-{lamp.slug}"]
+    for url in urls * 2:  # kept, then served from the cache
+        assert client.get(url).status_code == 200
+
+    def refuse(*_args, **_kwargs):
+        raise psycopg.OperationalError("connection refused (the test's lost database)")
+
+    with app.app_context():
+        db.engine.dispose()  # the pooled connections are gone; new ones are refused
+    monkeypatch.setattr(psycopg.Connection, "connect", classmethod(refuse))
+    api, page = (client.get(url) for url in urls)
+    monkeypatch.undo()
+    assert (api.status_code, page.status_code) == (503, 503)
+    assert api.get_json()["code"] == "database_unavailable"
+    assert "The shop cannot answer right now" in page.get_data(as_text=True)
+    assert api.headers["Retry-After"] == page.headers["Retry-After"] == "5"
+    assert not _leaks(api.get_data(as_text=True) + page.get_data(as_text=True))
+
+
+@pytest.mark.postgres_only
+def test_a_failed_version_read_puts_no_connection_back_in_autocommit(
+    make_app, make_product, monkeypatch
+):
+    """The version is read in autocommit; a connection that went back to the pool so
+    would run the next request's writes without a transaction."""
+    from storefront.extensions import db
+    from storefront.services import catalog_version
+
+    lamp = make_product(name="Lamp")
+    app = make_app()
+    client = app.test_client()
+    for _ in range(2):
+        assert client.get(f"/api/products/{lamp.id}").status_code == 200
+    monkeypatch.setattr(catalog_version, "_READ_SQL", "SELECT 1 / 0")
+    assert client.get(f"/api/products/{lamp.id}").status_code == 500
+    monkeypatch.undo()
+    with app.app_context():
+        engine = db.engine
+        pooled = [engine.raw_connection() for _ in range(max(1, engine.pool.checkedin()))]
+        try:
+            assert [p.driver_connection.autocommit for p in pooled] == [False] * len(pooled)
+        finally:
+            for p in pooled:
+                p.close()
