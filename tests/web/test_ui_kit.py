@@ -84,6 +84,20 @@ def test_the_back_office_pages_with_the_shops_pagination(staff, make_product):
     assert "21 in all." in html
 
 
+def test_the_back_office_pages_keep_only_the_querys_own_arguments(staff, make_product):
+    """A query argument named as url_for's own (endpoint, _external, _anchor) or as a
+    part of the path does not break the page or bend its links."""
+    for n in range(21):
+        make_product(name=f"Lamp {n}")
+    response = staff.get("/admin/products?q=lamp&endpoint=x&_external=1&_anchor=zz&page=1")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert 'rel="next" href="/admin/products?q=lamp&amp;page=2"' in html
+    lamp = make_product(name="Desk lamp")
+    ledger = staff.get(f"/admin/products/{lamp.id}/stock?product_id=9&sort=price_asc")
+    assert ledger.status_code == 200
+
+
 def test_the_confirmation_page_wears_the_back_offices_layout(staff, customer, make_product):
     from storefront.services import cart
 

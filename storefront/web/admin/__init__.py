@@ -70,7 +70,14 @@ def url_with(**changes) -> str:
 
     Changing anything but the page goes back to the first page.
     """
-    args = request.args.to_dict()
+    view_args = request.view_args or {}
+    # Only the query's own arguments: never url_for's (endpoint, _external, _anchor...),
+    # nor one that would replace a part of the path.
+    args = {
+        key: value
+        for key, value in request.args.items()
+        if key != "endpoint" and not key.startswith("_") and key not in view_args
+    }
     if "page" not in changes:
         args.pop("page", None)
     for key, value in changes.items():
@@ -78,7 +85,7 @@ def url_with(**changes) -> str:
             args.pop(key, None)
         else:
             args[key] = value
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    return url_for(request.endpoint, **view_args, **args)
 
 
 from . import (  # noqa: E402, F401  (routes on bp)
