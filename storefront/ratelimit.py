@@ -75,6 +75,7 @@ __all__ = [
     "count_auth_request",
     "count_password_reset",
     "limit_auth_requests",
+    "limit_requests",
     "password_guard",
 ]
 
@@ -207,7 +208,13 @@ def client_address() -> str:
     return request.remote_addr or "unknown"
 
 
-def count_auth_request(what: str = "login or registration attempts") -> None:
+# What a refusal says was asked too often: one wording per kind, for both faces.
+AUTH_REQUESTS = "login or registration attempts"
+GUEST_ORDERS = "orders placed as a guest"
+STOCK_ALERTS = "back-in-stock requests"  # each mails an address anyone may type
+
+
+def count_auth_request(what: str = AUTH_REQUESTS) -> None:
     """Count a request from this address that logs in, registers or mails an address
     anyone may type (one counter for all); ``TooManyAttempts`` once over, its message
     naming ``what`` was asked too often."""
@@ -234,15 +241,22 @@ def count_password_reset(email: str | None) -> None:
         )
 
 
-def limit_auth_requests(view):
-    """Decorate a login or registration view: count it per client address first."""
+def limit_requests(what: str):
+    """Decorate a view that logs in, registers or mails an address anyone may type:
+    count it per client address first; a refusal names ``what`` was asked too often."""
 
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        count_auth_request()
-        return view(*args, **kwargs)
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            count_auth_request(what)
+            return view(*args, **kwargs)
 
-    return wrapper
+        return wrapper
+
+    return decorator
+
+
+limit_auth_requests = limit_requests(AUTH_REQUESTS)
 
 
 class _AccountPasswordGuard:

@@ -440,7 +440,7 @@ def stock_movements(args, product_id):
 
 
 @blp.route("/<id:product_id>/stock-alerts", methods=["POST"], endpoint="subscribe_stock_alert")
-@ratelimit.limit_auth_requests
+@ratelimit.limit_requests(ratelimit.STOCK_ALERTS)
 @authenticated(blp, optional=True)
 @blp.arguments(StockAlertSchema, example={"email": "asha@example.com"})
 @blp.response(202, description="Subscribed (or already was); the body is empty.")

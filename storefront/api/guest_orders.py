@@ -30,7 +30,7 @@ def _guest_order(placed) -> dict:
 
 
 @blp.route("", methods=["POST"], endpoint="place_guest_order")
-@ratelimit.limit_auth_requests
+@ratelimit.limit_requests(ratelimit.GUEST_ORDERS)
 @blp.arguments(IdempotencyHeaderSchema, location="headers")
 @blp.arguments(
     GuestCheckoutSchema,

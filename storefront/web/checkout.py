@@ -11,7 +11,7 @@ import secrets
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from ..ratelimit import count_auth_request
+from ..ratelimit import GUEST_ORDERS, count_auth_request
 from ..services import addresses, discounts, orders, payments, pricing, shipping
 from ..services import cart as cart_service
 from ..services.accounts import normalize_email
@@ -155,7 +155,7 @@ def _place(form: CheckoutForm):
     if _is_guest():
         # It mails an address anyone may type: counted per client address, as the
         # API's guest checkout and a login are (429 once over).
-        count_auth_request("orders placed as a guest")
+        count_auth_request(GUEST_ORDERS)
         return orders.place_guest_order(
             form.email.data or "",
             guest_cart.lines(),

@@ -19,7 +19,7 @@ from flask_login import current_user
 
 from ..extensions import csrf
 from ..media import image_urls
-from ..ratelimit import count_auth_request
+from ..ratelimit import STOCK_ALERTS, count_auth_request
 from ..services import cart as cart_service
 from ..services import catalog as catalog_service
 from ..services import categories as categories_service
@@ -157,7 +157,7 @@ def subscribe_stock_alert(product_id: int):
     except NotFound:
         abort(404)
     if form.validate_on_submit():
-        count_auth_request("back-in-stock requests")  # it mails an address anyone may type
+        count_auth_request(STOCK_ALERTS)
         user_id = current_user.id if current_user.is_authenticated else None
         try:
             alert = stock_alerts.subscribe(product_id, form.email.data or None, user_id)

@@ -298,3 +298,23 @@ def test_every_rate_limit_setting_is_read_from_the_environment(monkeypatch, tmp_
     assert config["RATELIMIT_STORAGE_TIMEOUT"] == 0.25
     for name in settings.keys() - {"RATELIMIT_ENABLED", "RATELIMIT_STORAGE_TIMEOUT"}:
         assert config[name] == settings[name]
+
+
+def test_the_apis_guest_orders_and_stock_alerts_are_limited_and_say_what(make_app, make_product):
+    """The same per-address limit as the pages, refused in the same words."""
+    app = limited_app(make_app, RATELIMIT_AUTH_PER_ADDRESS="2 per minute")
+    client = app.test_client()
+    lamp = make_product(name="Lamp", stock=0)
+    cases = [
+        ("/api/guest-orders", {"email": "g@example.com", "items": []}, "orders placed as a guest"),
+        (f"/api/products/{lamp.id}/stock-alerts", {"email": "g@example.com"}, "back-in-stock"),
+    ]
+    for n, (path, body, words) in enumerate(cases):
+        address = f"10.0.1.{n}"
+        for _ in range(2):
+            answer = client.post(path, json=body, environ_base={"REMOTE_ADDR": address})
+            assert answer.status_code != 429, answer.get_json()
+        refused = client.post(path, json=body, environ_base={"REMOTE_ADDR": address})
+        body = assert_problem(refused, 429)
+        assert refused.headers["Retry-After"]
+        assert words in body["detail"] and "login" not in body["detail"]
