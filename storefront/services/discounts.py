@@ -28,6 +28,7 @@ from .money import display_money, parse_money, quantize
 
 MAX_CODE = 50
 MAX_LIMIT = 1_000_000_000
+LIMIT_REFUSED = f"Enter a whole number from 1 to {MAX_LIMIT:,}, or nothing for no limit."
 _HUNDRED = Decimal(100)
 
 
@@ -132,7 +133,7 @@ def _limit(value, field: str, errors: dict) -> int | None:
     if isinstance(value, str) and value.strip().isdigit():
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_LIMIT:
-        errors[field] = f"Enter a whole number from 1 to {MAX_LIMIT:,}, or nothing for no limit."
+        errors[field] = LIMIT_REFUSED
         return None
     return value
 

@@ -84,6 +84,17 @@ def test_the_back_office_pages_with_the_shops_pagination(staff, make_product):
     assert "21 in all." in html
 
 
+def test_a_usage_limit_past_the_largest_is_refused_in_the_services_words(staff):
+    response = staff.post(
+        "/admin/discounts/new",
+        data={"code": "BIG", "kind": "percent", "value": "10", "usage_limit": "2000000000"},
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Enter a whole number from 1 to 1,000,000,000, or nothing for no limit." in html
+    assert 'value="2000000000"' in html
+
+
 def test_the_back_office_pages_keep_only_the_querys_own_arguments(staff, make_product):
     """A query argument named as url_for's own (endpoint, _external, _anchor) or as a
     part of the path does not break the page or bend its links."""

@@ -25,6 +25,7 @@ from wtforms.validators import (
 )
 
 from ...models import MAX_ALT
+from ...services import catalog, discounts, shipping
 from ...services.categories import MAX_DESCRIPTION as CATEGORY_DESCRIPTION
 from ...services.categories import MAX_NAME as CATEGORY_NAME
 from ..forms import (
@@ -52,7 +53,7 @@ def _optional_id(value):
 class ProductForm(FlaskForm):
     name = StringField(
         "Name",
-        validators=[InputRequired("Enter the product's name."), at_most(200)],
+        validators=[InputRequired("Enter the product's name."), at_most(catalog.MAX_NAME)],
         filters=[_strip],
     )
     description = TextAreaField("Description", validators=[Optional()], filters=[_strip])
@@ -165,7 +166,7 @@ class NewAdminForm(FlaskForm):
 class ShippingMethodForm(FlaskForm):
     name = StringField(
         "Name",
-        validators=[InputRequired("Enter the method's name."), at_most(100)],
+        validators=[InputRequired("Enter the method's name."), at_most(shipping.MAX_NAME)],
         filters=[_strip],
     )
     # Text, read strictly by the money service.
@@ -187,13 +188,13 @@ class ShippingMethodForm(FlaskForm):
     is_active = BooleanField("Offered at checkout", default=True)
 
 
-LIMIT_RANGE = NumberRange(min=1, max=1_000_000_000, message="Enter 1 or more.")
+LIMIT_RANGE = NumberRange(min=1, max=discounts.MAX_LIMIT, message=discounts.LIMIT_REFUSED)
 
 
 class DiscountCodeForm(FlaskForm):
     code = StringField(
         "Code",
-        validators=[InputRequired("Enter the code customers type."), at_most(50)],
+        validators=[InputRequired("Enter the code customers type."), at_most(discounts.MAX_CODE)],
         filters=[_strip],
     )
     kind = SelectField(
