@@ -39,9 +39,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
-from ..api.catalog_cache import MAX_BODY, process_cache
-from ..extensions import db
-from ..services import catalog_version
+from ..kept import MAX_BODY, process_cache, request_version
 
 _KEY = "storefront.page_cache"
 _MARK = secrets.token_hex(16)
@@ -97,7 +95,7 @@ def cached_page(view: Callable) -> Callable:
         if request.method not in ("GET", "HEAD") or current_user.is_authenticated:
             return view(**kwargs)
         cache = process_cache(_KEY, "PAGE_CACHE_ENTRIES", 256)
-        version = catalog_version.current(db.session) if cache is not None else None
+        version = request_version() if cache is not None else None
         if version is None:
             return view(**kwargs)
         key = (version, request.endpoint, request.host, request.full_path)

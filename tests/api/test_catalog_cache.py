@@ -215,3 +215,12 @@ def test_a_bad_query_is_refused_though_a_good_one_is_kept(client, mug):
     refused = client.get("/api/products?per_page=100000")
     assert refused.status_code == 422
     assert refused.mimetype == "application/problem+json"
+
+
+def test_a_head_of_a_kept_answer_is_the_gets_without_the_body(client, mug):
+    for url in (f"/api/products/{mug.id}", "/api/products?per_page=100"):
+        got, got_again = client.get(url), client.get(url)
+        head = client.head(url)
+        assert head.status_code == 200 and head.get_data() == b""
+        assert head.headers["ETag"] == got.headers["ETag"] == got_again.headers["ETag"]
+        assert head.headers["Content-Length"] == got.headers["Content-Length"]

@@ -175,3 +175,11 @@ def test_a_refused_or_missing_page_is_whole_and_never_kept(client, mug, url, sta
         assert CSRF_MARK not in html and not any(m in html for m in HOLES.values())
         if status == 422:  # rendered afresh: its listing query ran again
             assert any("FROM categories" in s for s in statements), statements
+
+
+def test_a_head_of_a_kept_page_is_a_get_without_the_body(client, mug):
+    for url in pages(mug):
+        got = client.get(url)
+        head = client.head(url)
+        assert (head.status_code, head.get_data()) == (200, b""), url
+        assert head.mimetype == got.mimetype == "text/html"
