@@ -44,6 +44,25 @@ def test_a_discount_amount_may_be_typed_with_grouping_commas(staff):
     assert (code.value, code.min_subtotal) == (Decimal("1000.00"), Decimal("5000.00"))
 
 
+@pytest.mark.parametrize("typed", ["1,2,3", "1,,0", "1,250,50", ",", "12,50"])
+def test_commas_out_of_place_are_refused_and_the_typing_kept(staff, typed):
+    """Grouping commas are taken only in groups of three before the point."""
+    forms = [
+        ("/admin/shipping/new", {"name": "Courier", "fee": typed, "is_active": "y"}, "fee"),
+        ("/admin/discounts/new", {"code": "BIG", "kind": "fixed", "value": typed}, "value"),
+    ]
+    for path, data, field in forms:
+        response = staff.post(path, data=data)
+        assert response.status_code == 422, (path, typed)
+        html = response.get_data(as_text=True)
+        assert f'href="#{field}"' in html, (path, typed)
+        assert f'value="{typed}"' in html, (path, typed)
+    assert db.session.scalar(select(ShippingMethod)) is None
+    assert db.session.scalar(select(DiscountCode)) is None
+    catalog = staff.get("/products", query_string={"min_price": typed})
+    assert catalog.status_code == 422, typed
+
+
 @pytest.mark.parametrize(
     ("path", "data", "expected"),
     [
