@@ -3,25 +3,17 @@ every product in its category; names that differ only in case are told apart."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
 from storefront.extensions import db
-from tests.unit.test_migration_carries_data import scratch_app  # noqa: F401 (fixture)
+from tests.unit.test_migration_carries_data import revision_before, scratch_app  # noqa: F401 (fixture)
 
-ROOT = Path(__file__).resolve().parents[2]
 REVISION = "c12b_managed_categories"
 
 
-def previous_head() -> str:
-    return ScriptDirectory(str(ROOT / "migrations")).get_revision(REVISION).down_revision
-
-
 def test_upgrading_keeps_categories_and_their_products(scratch_app):  # noqa: F811
-    upgrade(revision=previous_head())
+    upgrade(revision=revision_before(REVISION))
     run = db.session.execute
     for cid, name, slug in (
         (3, "Kitchen", "kitchen"),
@@ -71,6 +63,6 @@ def test_upgrading_keeps_categories_and_their_products(scratch_app):  # noqa: F8
     assert [c.name for c in catalog.list_categories()] == ["Books", "books (8)", "Kitchen"]
     db.session.remove()
 
-    downgrade(revision=previous_head())
+    downgrade(revision=revision_before(REVISION))
     names = db.session.execute(text("SELECT id, name FROM categories ORDER BY id")).all()
     assert [tuple(r) for r in names] == [(3, "Kitchen"), (5, "Books"), (8, "books (8)")]

@@ -41,9 +41,13 @@ def scratch_app(tmp_path):
         _drop_postgres_database(url)
 
 
+def revision_before(revision: str) -> str:
+    """The head a migration was written on: its down revision (the "previous head")."""
+    return ScriptDirectory(str(ROOT / "migrations")).get_revision(revision).down_revision
+
+
 def previous_head() -> str:
-    script = ScriptDirectory(str(ROOT / "migrations"))
-    return script.get_revision(FIRST_CHECKOUT_REVISION).down_revision
+    return revision_before(FIRST_CHECKOUT_REVISION)
 
 
 def write_old_data() -> None:

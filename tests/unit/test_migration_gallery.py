@@ -7,21 +7,13 @@ empty database works.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
 from storefront.extensions import db
-from tests.unit.test_migration_carries_data import scratch_app  # noqa: F401 (a fixture)
+from tests.unit.test_migration_carries_data import revision_before, scratch_app  # noqa: F401 (a fixture)
 
-ROOT = Path(__file__).resolve().parents[2]
 GALLERY_REVISION = "c12c_product_images"
-
-
-def previous_head() -> str:
-    return ScriptDirectory(str(ROOT / "migrations")).get_revision(GALLERY_REVISION).down_revision
 
 
 def write_old_products() -> None:
@@ -49,7 +41,7 @@ def write_old_products() -> None:
 
 
 def test_each_products_image_becomes_its_cover(scratch_app):  # noqa: F811
-    upgrade(revision=previous_head())
+    upgrade(revision=revision_before(GALLERY_REVISION))
     write_old_products()
     db.session.remove()
 
@@ -73,7 +65,7 @@ def test_each_products_image_becomes_its_cover(scratch_app):  # noqa: F811
 
 def test_downgrade_from_galleries_on_an_empty_database(scratch_app):  # noqa: F811
     upgrade()
-    downgrade(revision=previous_head())
+    downgrade(revision=revision_before(GALLERY_REVISION))
     tables = db.session.execute(text("SELECT 1 FROM products")).all()
     assert tables == []
     db.session.remove()

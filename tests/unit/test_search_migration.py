@@ -8,23 +8,15 @@ index it again.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
 from storefront.extensions import db
 from storefront.services import catalog
-from tests.unit.test_migration_carries_data import scratch_app  # noqa: F401 (a fixture)
+from tests.unit.test_migration_carries_data import revision_before, scratch_app  # noqa: F401 (a fixture)
 
-ROOT = Path(__file__).resolve().parents[2]
 SEARCH_REVISION = "c13a_search_fts"
 SQLITE_TRIGGERS = {"products_fts_insert", "products_fts_delete", "products_fts_update"}
-
-
-def previous_head() -> str:
-    return ScriptDirectory(str(ROOT / "migrations")).get_revision(SEARCH_REVISION).down_revision
 
 
 def write_old_products() -> None:
@@ -94,7 +86,7 @@ def check_search_finds_the_old_products() -> None:
 
 
 def test_upgrading_indexes_the_products_already_stored(scratch_app):  # noqa: F811
-    upgrade(revision=previous_head())
+    upgrade(revision=revision_before(SEARCH_REVISION))
     write_old_products()
     db.session.remove()
 
@@ -110,13 +102,13 @@ def test_upgrading_indexes_the_products_already_stored(scratch_app):  # noqa: F8
 
 
 def test_downgrading_with_products_and_upgrading_again(scratch_app):  # noqa: F811
-    upgrade(revision=previous_head())
+    upgrade(revision=revision_before(SEARCH_REVISION))
     write_old_products()
     db.session.remove()
     upgrade()
     db.session.remove()
 
-    downgrade(revision=previous_head())
+    downgrade(revision=revision_before(SEARCH_REVISION))
     inspector = inspect(db.engine)
     assert "products_fts" not in inspector.get_table_names()
     assert "search_vector" not in {c["name"] for c in inspector.get_columns("products")}

@@ -9,22 +9,17 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
 from storefront.extensions import db
 
-from .test_migration_carries_data import ROOT, scratch_app  # noqa: F401  (a fixture)
+from .test_migration_carries_data import revision_before, scratch_app  # noqa: F401  (a fixture)
 
 VARIANTS_REVISION = "c12a_variants"
 
 
-def previous_head() -> str:
-    return ScriptDirectory(str(ROOT / "migrations")).get_revision(VARIANTS_REVISION).down_revision
-
-
-def write_data_of_the_previous_head() -> None:
+def write_data_of_the_revision_before(VARIANTS_REVISION) -> None:
     run = db.session.execute
     run(
         text(
@@ -93,8 +88,8 @@ def write_data_of_the_previous_head() -> None:
 
 
 def test_upgrading_gives_each_product_one_variant_with_its_stock_and_ledger(scratch_app):  # noqa: F811
-    upgrade(revision=previous_head())
-    write_data_of_the_previous_head()
+    upgrade(revision=revision_before(VARIANTS_REVISION))
+    write_data_of_the_revision_before(VARIANTS_REVISION)
     db.session.remove()
     # Consistent as written: Pencil 5 - 3 = 2, Lamp 5 - 3 - 2 = 0 (today's check-stock
     # reads variants, which the previous head has not).
@@ -134,7 +129,7 @@ def test_upgrading_gives_each_product_one_variant_with_its_stock_and_ledger(scra
 
 def test_downgrade_from_variants_works_on_an_empty_database(scratch_app):  # noqa: F811
     upgrade()
-    downgrade(revision=previous_head())
+    downgrade(revision=revision_before(VARIANTS_REVISION))
     tables = set(inspect(db.engine).get_table_names())
     assert "product_variants" not in tables and "product_options" not in tables
     upgrade()
