@@ -123,6 +123,7 @@ class S3Storage:
         from botocore.config import Config
 
         self.url = url
+        self.endpoint_url = endpoint_url
         self.bucket, self.prefix = s3_location(url)
         # Bounded, so that a store that stops answering costs seconds, not a worker.
         config = Config(
@@ -196,8 +197,8 @@ def media_storage() -> LocalStorage | S3Storage:
     spec = current_app.config.get("MEDIA_STORAGE")
     if not spec:
         return LocalStorage(current_app.config["MEDIA_ROOT"])
+    endpoint = current_app.config.get("S3_ENDPOINT_URL")
     storage = current_app.extensions.get(_S3_CLIENT)
-    if storage is None or storage.url != spec:
-        endpoint = current_app.config.get("S3_ENDPOINT_URL")
+    if storage is None or (storage.url, storage.endpoint_url) != (spec, endpoint):
         storage = current_app.extensions[_S3_CLIENT] = S3Storage(spec, endpoint)
     return storage
