@@ -24,9 +24,9 @@ from functools import cache, lru_cache
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageOps
 
-RGB = tuple[int, int, int]
+from .services.images import JPEG_QUALITY  # the store's own uploads' quality
 
-JPEG_QUALITY = 85
+RGB = tuple[int, int, int]
 
 # Colours a product's name or options may name.
 NAMED_COLOURS: dict[str, RGB] = {
