@@ -55,7 +55,7 @@ def lock_variants(variant_ids, *, with_options: bool = False) -> dict[int, Produ
     """
     variants = _lock_rows(ProductVariant, variant_ids)
     loaders = (selectinload(Product.options),) if with_options else ()
-    products = _lock_rows(Product, (v.product_id for v in variants.values()), *loaders)
+    products = lock_products((v.product_id for v in variants.values()), *loaders)
     # Each variant holds its locked product (the session keeps unchanged rows only
     # weakly: a product nobody held was read again, options and all, on first use).
     for variant in variants.values():
@@ -75,9 +75,10 @@ def lock_product_variants(product_id: int) -> tuple[Product | None, list[Product
     return product, sorted(variants.values(), key=lambda v: (v.position, v.id))
 
 
-def lock_products(product_ids) -> dict[int, Product]:
-    """Lock products in ascending id order so that concurrent writers never deadlock."""
-    return _lock_rows(Product, product_ids)
+def lock_products(product_ids, *loaders) -> dict[int, Product]:
+    """Lock products in ascending id order so that concurrent writers never deadlock;
+    ``loaders`` (SQLAlchemy loader options) bring what the caller will read with them."""
+    return _lock_rows(Product, product_ids, *loaders)
 
 
 def _lock_rows(model, row_ids, *loaders) -> dict:
