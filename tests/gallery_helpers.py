@@ -25,3 +25,14 @@ def uploads(count: int, fmt="PNG") -> list[Upload]:
         Upload(f"photo-{i}.{fmt.lower()}", io.BytesIO(picture(COLOURS[i % 5], (700 + i, 500), fmt)))
         for i in range(count)
     ]
+
+
+def send_images(client, headers, product_id, files, **fields):
+    """``POST /api/products/{id}/images`` with ``files`` ([(name, bytes)]); the response."""
+    data = {"image": [(io.BytesIO(content), name) for name, content in files], **fields}
+    return client.post(
+        f"/api/products/{product_id}/images",
+        data=data,
+        content_type="multipart/form-data",
+        headers=headers,
+    )

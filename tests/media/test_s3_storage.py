@@ -13,7 +13,7 @@ from storefront.config import ConfigError, from_environment
 from storefront.services import images
 from storefront.storage import S3Storage
 from tests.api.conftest import assert_problem
-from tests.gallery_helpers import COLOURS, picture
+from tests.gallery_helpers import COLOURS, picture, send_images
 from tests.processes import free_port
 from tests.web.test_admin_access import log_in
 
@@ -21,13 +21,8 @@ YEAR = 365 * 24 * 60 * 60
 
 
 def post_images(client, headers, product_id, *files: bytes):
-    data = {"image": [(io.BytesIO(content), f"p{i}.png") for i, content in enumerate(files)]}
-    response = client.post(
-        f"/api/products/{product_id}/images",
-        data=data,
-        content_type="multipart/form-data",
-        headers=headers,
-    )
+    named = [(f"p{i}.png", content) for i, content in enumerate(files)]
+    response = send_images(client, headers, product_id, named)
     assert response.status_code == 201, response.get_json()
     return response.get_json()
 
@@ -131,23 +126,13 @@ def test_a_refused_change_leaves_no_objects(client, as_admin, make_product, obje
     product = make_product()
     # Refused inside the transaction, after the files were stored: they go again.
     monkeypatch.setattr(images, "MAX_IMAGES_PER_PRODUCT", 1)
-    files = {"image": [(io.BytesIO(picture(c, (500, 400))), "p.png") for c in COLOURS[:2]]}
-    response = client.post(
-        f"/api/products/{product.id}/images",
-        data=files,
-        content_type="multipart/form-data",
-        headers=as_admin,
-    )
+    files = [("p.png", picture(c, (500, 400))) for c in COLOURS[:2]]
+    response = send_images(client, as_admin, product.id, files)
     assert response.status_code == 422
     assert objects() == []
     # One bad file refuses the batch before anything is attached.
-    files = {"image": [(io.BytesIO(picture()), "p.png"), (io.BytesIO(b"GIF89a..."), "x.gif")]}
-    response = client.post(
-        f"/api/products/{product.id}/images",
-        data=files,
-        content_type="multipart/form-data",
-        headers=as_admin,
-    )
+    files = [("p.png", picture()), ("x.gif", b"GIF89a...")]
+    response = send_images(client, as_admin, product.id, files)
     assert response.status_code == 422
     assert objects() == []
     assert client.get(f"/api/products/{product.id}").get_json()["images"] == []
@@ -216,12 +201,7 @@ def test_a_store_that_does_not_answer_is_503_and_nothing_changes(
     app.config.update(
         MEDIA_STORAGE="s3://gone-media/media", S3_ENDPOINT_URL=f"http://127.0.0.1:{free_port()}"
     )
-    response = client.post(
-        f"/api/products/{product.id}/images",
-        data={"image": [(io.BytesIO(picture()), "p.png")]},
-        content_type="multipart/form-data",
-        headers=as_admin,
-    )
+    response = send_images(client, as_admin, product.id, [("p.png", picture())])
     assert_problem(response, 503, "media_storage_unavailable")
     assert response.headers["Retry-After"]
     assert client.get(f"/api/products/{product.id}").get_json()["images"] == []
