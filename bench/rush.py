@@ -130,8 +130,38 @@ def order(server: Server, token: str):
     return lambda: call(server, "POST", "/api/orders", token, {"shipping_address": "1 Bench Road"})
 
 
+def _process_cpu(pid: str) -> float:
+    """Seconds of CPU (user and system) a process has used; 0 if it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = stat.rsplit(")", 1)[1].split()  # after the command, which may hold spaces
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_used(server: Server) -> dict[str, float]:
+    """CPU seconds used so far by the store's processes, PostgreSQL's (every process of
+    the local server) and this load generator."""
+    database = 0.0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == "postgres":
+                    database += _process_cpu(entry.name)
+            except OSError:
+                continue
+    own = os.times()
+    return {
+        "store": sum(_process_cpu(pid) for pid in [str(server.proc.pid), *server.workers()]),
+        "database": database,
+        "load generator": own.user + own.system,
+    }
+
+
 def throughput(server: Server, tokens: list[str], products: list[int], rounds: int) -> dict:
     checkout_seconds, total_seconds, latencies = 0.0, 0.0, []
+    cpu = dict.fromkeys(("store", "database", "load generator"), 0.0)
     for _ in range(rounds):
         started = time.perf_counter()
         added = all_at_once(
@@ -146,7 +176,10 @@ def throughput(server: Server, tokens: list[str], products: list[int], rounds: i
         )
         assert all(status == 201 for status, _ in added), added
         checkout_started = time.perf_counter()
+        cpu_before = cpu_used(server)
         placed = all_at_once([order(server, t) for t in tokens])
+        for part, seconds in cpu_used(server).items():
+            cpu[part] += seconds - cpu_before[part]
         assert all(status == 201 for status, _ in placed), placed
         checkout_seconds += time.perf_counter() - checkout_started
         total_seconds += time.perf_counter() - started
@@ -159,6 +192,7 @@ def throughput(server: Server, tokens: list[str], products: list[int], rounds: i
         "with_cart_per_s": orders / total_seconds,
         "p50_ms": statistics.median(latencies) * 1000,
         "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
+        "cpu_ms": {part: seconds * 1000 / orders for part, seconds in cpu.items()},
     }
 
 
@@ -213,6 +247,9 @@ def main(argv=None) -> int:
             f"  orders only:       {result['orders_per_s']:7.1f} orders/s "
             f"(p50 {result['p50_ms']:.0f} ms, p99 {result['p99_ms']:.0f} ms)\n"
             f"  with add-to-cart:  {result['with_cart_per_s']:7.1f} orders/s\n"
+            f"  CPU per order while checking out: "
+            f"{', '.join(f'{part} {ms:.1f} ms' for part, ms in result['cpu_ms'].items())} "
+            f"({sum(result['cpu_ms'].values()):.1f} ms in all, on {os.cpu_count()} cores)\n"
             f"rush: {args.rush} buyers, 5 products x 10 in stock: "
             f"answers {dict(sorted(tally.items()))}\n"
             f"  check-stock: {'ok' if check.returncode == 0 else 'FAILED'} "

@@ -150,13 +150,16 @@ class Server:
             time.sleep(0.2)
         raise RuntimeError(f"{self.name} did not answer {path} within {timeout} s")
 
-    def worker_rss_mb(self) -> list[float]:
+    def workers(self) -> list[str]:
+        """The worker processes' pids (the server's children)."""
         try:
-            children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text()
+            return Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()
         except OSError:
             return []
+
+    def worker_rss_mb(self) -> list[float]:
         sizes = []
-        for pid in children.split():
+        for pid in self.workers():
             try:
                 status = Path(f"/proc/{pid}/status").read_text()
             except OSError:
