@@ -33,8 +33,11 @@ _S3_CLIENT = "storefront.s3_storage"
 _CHUNK = 64 * 1024
 
 
-class StorageError(OSError):
-    """The object store failed or did not answer (as a full disk or a lost mount would)."""
+class StorageError(Exception):
+    """The object store failed or did not answer (as a full disk or a lost mount would).
+
+    Not an ``OSError``: image code that reads a broken upload catches ``OSError`` (Pillow's
+    word for a bad file), and an outage must never pass for a bad image."""
 
 
 def content_type(relative: str) -> str:
@@ -59,8 +62,6 @@ def _folder_failure(what: str) -> Iterator[None]:
     """A full disk, a read-only or lost mount: a ``StorageError``, as the bucket's are."""
     try:
         yield
-    except StorageError:
-        raise
     except OSError as exc:
         raise StorageError(f"MEDIA_ROOT failed {what}: {exc}") from exc
 

@@ -280,7 +280,7 @@ def store_image(data: bytes | BinaryIO) -> StoredImage:
     relative = f"{PRODUCT_DIR}/{hashlib.sha256(main_bytes).hexdigest()[:32]}.{ext}"
     width, height = main.size
     storage = media_storage()
-    if storage.exists(relative):  # a store that fails raises StorageError (an OSError)
+    if storage.exists(relative):  # a store that fails raises StorageError
         return StoredImage(relative, width, height, ())
     try:
         thumb = main.copy()
@@ -365,7 +365,7 @@ def remove_unreferenced(paths) -> None:
         for path in paths:
             if path not in still_used:
                 delete_image(path)
-    except (OSError, ValueError):
+    except (StorageError, ValueError):
         log.warning("could not remove unreferenced images %r", paths, exc_info=True)
 
 
