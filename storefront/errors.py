@@ -7,11 +7,12 @@ import logging
 from flask import Flask, make_response, render_template
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+from werkzeug.exceptions import NotFound as PageNotFound
 
 from .api.errors import problem, problem_from_domain_error, problem_from_http_exception
 from .extensions import db
 from .requests import request_id, wants_api
-from .services.errors import TooManyAttempts
+from .services.errors import NotFound, TooManyAttempts
 from .storage import StorageError
 
 log = logging.getLogger(__name__)
@@ -23,6 +24,14 @@ def register_error_handlers(app: Flask) -> None:
         if wants_api():
             return problem_from_http_exception(exc)
         return _html_error(exc.code or 500, exc)
+
+    @app.errorhandler(NotFound)
+    def handle_not_found(exc: NotFound):
+        """A service found no such record (or one the caller may not see): 404 on both
+        faces, so a view calls the service and lets this answer for it."""
+        if wants_api():
+            return problem_from_domain_error(exc)
+        return _html_error(404, PageNotFound())
 
     @app.errorhandler(TooManyAttempts)
     def handle_too_many_attempts(exc: TooManyAttempts):

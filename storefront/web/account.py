@@ -12,7 +12,6 @@ from ..services.addresses import COUNTRIES, TooManyAddresses
 from ..services.errors import DuplicateEmail, TooManyAttempts, ValidationError
 from .confirm import Confirmation, confirmation_page
 from .forms import AccountForm, AddressForm, ConfirmForm, add_service_errors, confirm_or_400
-from .views import or_404
 
 bp = Blueprint("account", __name__)
 
@@ -72,7 +71,7 @@ def new_address():
 @bp.route("/account/addresses/<int:address_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_address(address_id: int):
-    return _address_page(or_404(address_service.get_address, current_user.id, address_id))
+    return _address_page(address_service.get_address(current_user.id, address_id))
 
 
 def _address_page(address):
@@ -119,7 +118,7 @@ def _delete_confirmation(address) -> Confirmation:
 @login_required
 def delete_address(address_id: int):
     if request.method == "GET":
-        address = or_404(address_service.get_address, current_user.id, address_id)
+        address = address_service.get_address(current_user.id, address_id)
         return confirmation_page(_delete_confirmation(address))
     return _address_button(
         address_service.delete_address,
@@ -132,7 +131,7 @@ def _address_button(act, address_id: int, done: str):
     """A button of the address book: ``act`` on the shopper's address, then back to the book."""
     if request.method == "POST":
         confirm_or_400()
-        or_404(act, current_user.id, address_id)
+        act(current_user.id, address_id)
         flash(done, "success")
     # Nothing happens on GET (after logging in, say): back to the book, where the button is.
     return redirect(url_for("account.addresses"), code=303)

@@ -19,7 +19,6 @@ from . import guest_cart
 from .confirm import Confirmation, confirmation_page, items_phrase
 from .forms import AddToCartForm, CartQuantityForm, safe_next
 from .shop import render_product_with_errors
-from .views import or_404
 
 bp = Blueprint("cart", __name__)
 
@@ -131,8 +130,6 @@ def update(line: int):
             lines = cart_service.set_guest_cart_quantity(guest_cart.lines(), line, quantity)
             guest_cart.save(lines)
             flash("Your cart is updated.", "success")
-    except NotFound:
-        abort(404)
     except OutOfStock as exc:
         available = exc.shortages[0].available
         message = f"Only {available} left." if available else "This product is sold out."
@@ -151,7 +148,7 @@ def _remove_line(line: int) -> None:
 
 @bp.post("/cart/lines/<int:line>/remove")
 def remove(line: int):
-    or_404(_remove_line, line)
+    _remove_line(line)
     flash("The item was removed from your cart.", "success")
     return redirect(url_for("cart.view"), code=303)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    abort,
     flash,
     make_response,
     redirect,
@@ -15,10 +14,9 @@ from flask import (
 from flask_login import current_user, login_required
 
 from ..services import orders as order_service
-from ..services.errors import InvalidTransition, NotFound, ValidationError
+from ..services.errors import InvalidTransition, ValidationError
 from .confirm import Confirmation, confirmation_page, order_items_phrase
 from .forms import ConfirmForm, page_number
-from .views import or_404
 
 bp = Blueprint("orders", __name__)
 
@@ -81,7 +79,7 @@ def claim_guest_orders(token: str):
 @bp.get("/orders/<int:order_id>")
 @login_required
 def detail(order_id: int):
-    order = or_404(order_service.get_order, order_id, owner_id=current_user.id)
+    order = order_service.get_order(order_id, owner_id=current_user.id)
     return render_template(
         "orders/detail.html",
         order=order,
@@ -94,7 +92,7 @@ def detail(order_id: int):
 def guest_detail(token: str):
     """A guest's order, through the signed link shown at checkout and mailed. The
     link is the key: the page is not cached and not indexed (see the template)."""
-    order = or_404(order_service.get_guest_order, token)
+    order = order_service.get_guest_order(token)
     response = make_response(
         render_template("orders/detail.html", order=order, can_cancel=False, guest_link=True)
     )
@@ -118,7 +116,7 @@ def cancel_confirmation(order) -> Confirmation:
 @bp.get("/orders/<int:order_id>/cancel")
 @login_required
 def confirm_cancel(order_id: int):
-    order = or_404(order_service.get_order, order_id, owner_id=current_user.id)
+    order = order_service.get_order(order_id, owner_id=current_user.id)
     return confirmation_page(cancel_confirmation(order))
 
 
@@ -127,8 +125,6 @@ def confirm_cancel(order_id: int):
 def cancel(order_id: int):
     try:
         order_service.cancel_order(order_id, current_user.id)
-    except NotFound:
-        abort(404)
     except InvalidTransition as exc:
         flash(exc.message, "error")
     else:

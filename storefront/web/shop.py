@@ -26,7 +26,7 @@ from ..services import categories as categories_service
 from ..services import inventory as inventory_service
 from ..services import payments, stock_alerts
 from ..services import variants as variant_service
-from ..services.errors import NotFound, ValidationError
+from ..services.errors import ValidationError
 from ..services.money import display_money
 from . import guest_cart, page_cache
 from .forms import (
@@ -112,10 +112,7 @@ def catalog():
 @page_cache.cached_page
 def category(slug: str):
     """A category's page: its products and its subcategories', filtered like the catalog."""
-    try:
-        page = categories_service.category_page(slug)
-    except NotFound:
-        abort(404)
+    page = categories_service.category_page(slug)
     if slug != page.category.slug:  # /c/Shoes: one address per page
         return redirect(url_for("shop.category", slug=page.category.slug, **request.args), 301)
     form = CatalogFilterForm(request.args)
@@ -131,10 +128,7 @@ def category(slug: str):
 @bp.get("/products/<int:product_id>-<slug>")
 @page_cache.cached_page
 def product(product_id: int, slug: str | None = None):
-    try:
-        item = catalog_service.get_product(product_id)
-    except NotFound:
-        abort(404)
+    item = catalog_service.get_product(product_id)
     if slug != item.slug:
         return redirect(product_url(item), code=301)
     form = AddToCartForm(product_id=item.id, next=product_url(item))
@@ -152,10 +146,7 @@ def product(product_id: int, slug: str | None = None):
 def subscribe_stock_alert(product_id: int):
     """Email me when it's back: a guest gives an email, a signed-in shopper one click."""
     form = StockAlertForm()
-    try:
-        item = catalog_service.get_product(product_id)
-    except NotFound:
-        abort(404)
+    item = catalog_service.get_product(product_id)
     if form.validate_on_submit():
         count_auth_request(STOCK_ALERTS)
         user_id = current_user.id if current_user.is_authenticated else None
@@ -206,10 +197,7 @@ def unsubscribe_confirmed(token: str):
 
 def render_product_with_errors(product_id: int, form: AddToCartForm, exc, status: int):
     """The product page again, with the cart's refusal next to the quantity."""
-    try:
-        item = catalog_service.get_product(product_id)
-    except NotFound:
-        abort(404)
+    item = catalog_service.get_product(product_id)
     if exc is not None:
         add_service_errors(form, exc)
     return (

@@ -151,3 +151,27 @@ def test_a_deactivated_admin_is_logged_out_of_the_back_office(client, make_user)
     response = client.get("/admin/")
     assert response.status_code == 302
     assert "/login" in response.headers["Location"]
+
+
+MISSING = 999_999_999
+
+
+@pytest.mark.parametrize(("rule", "method"), [p for p in ADMIN_RULES if "<int:" in p.values[0]])
+def test_an_id_that_names_nothing_is_the_404_page(client, admin, records, rule, method):
+    """Every admin URL with an id: a record that does not exist (deleted in another tab,
+    a mistyped address) is the shop's 404 page, whichever service found it missing."""
+    log_in(client, admin)
+    missing = {
+        name: (MISSING if name.endswith("_id") else value) for name, value in records.items()
+    }
+    # What the pages' buttons send (CSRF is off here): each form is valid but for its id.
+    status = "paid" if rule.endswith("/payment") else "processing"
+    data = {"direction": "up", "new_status": status} if method == "POST" else None
+    response = client.open(_url(rule, missing), method=method, data=data)
+    if rule == "/admin/mail/<int:message_id>/retry":
+        # A button on the mail list: it says so there rather than leaving the list.
+        assert response.status_code == 302
+        assert "Not retried" in client.get(response.headers["Location"]).get_data(as_text=True)
+        return
+    assert response.status_code == 404, response.get_data(as_text=True)[:500]
+    assert "couldn’t find that page" in response.get_data(as_text=True)

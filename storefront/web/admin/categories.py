@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 
 from ...services import categories as category_service
-from ...services.errors import Conflict, NotFound, ValidationError
+from ...services.errors import Conflict, ValidationError
 from ..confirm import Confirmation, confirmation_page
 from ..forms import ConfirmForm, SelectChoice, add_service_errors, confirm_or_400
 from . import bp
 from .forms import CategoryForm
-
-
-def _category_or_404(category_id: int):
-    try:
-        return category_service.get_category(category_id)
-    except NotFound:
-        abort(404)
 
 
 def _parent_choices(category=None) -> list[SelectChoice]:
@@ -80,7 +73,7 @@ def new_category():
 
 @bp.route("/categories/<int:category_id>/edit", methods=["GET", "POST"])
 def edit_category(category_id: int):
-    category = _category_or_404(category_id)
+    category = category_service.get_category(category_id)
     form = CategoryForm(obj=category)
     if form.validate_on_submit():
         try:
@@ -90,8 +83,6 @@ def edit_category(category_id: int):
                 description=form.description.data or "",
                 parent_id=form.parent_id.data,
             )
-        except NotFound:
-            abort(404)
         except (ValidationError, Conflict) as exc:
             add_service_errors(form, exc)
         else:
@@ -102,10 +93,7 @@ def edit_category(category_id: int):
 
 def _checked_post(category_id: int, change, *args):
     confirm_or_400()
-    try:
-        return change(category_id, *args)
-    except NotFound:
-        abort(404)
+    return change(category_id, *args)
 
 
 @bp.post("/categories/<int:category_id>/up")
@@ -122,7 +110,7 @@ def move_category_down(category_id: int):
 
 @bp.get("/categories/<int:category_id>/archive")
 def confirm_archive_category(category_id: int):
-    category = _category_or_404(category_id)
+    category = category_service.get_category(category_id)
     return confirmation_page(_archive_confirmation(category), admin=True, section="categories")
 
 

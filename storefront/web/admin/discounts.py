@@ -9,7 +9,6 @@ from ...services.errors import DomainError
 from ...services.reporting import shop_timezone
 from ..confirm import Confirmation, confirmation_page
 from ..forms import add_service_errors, confirm_or_400
-from ..views import or_404
 from . import bp
 from .forms import DiscountCodeForm
 
@@ -65,7 +64,7 @@ def new_discount_code():
 
 @bp.route("/discounts/<int:code_id>/edit", methods=["GET", "POST"])
 def edit_discount_code(code_id: int):
-    code = or_404(discounts.get_code, code_id)
+    code = discounts.get_code(code_id)
     tz = shop_timezone()
     form = DiscountCodeForm(
         data={
@@ -109,13 +108,13 @@ def _delete_confirmation(code) -> Confirmation:
 
 @bp.get("/discounts/<int:code_id>/delete")
 def confirm_delete_discount_code(code_id: int):
-    code = or_404(discounts.get_code, code_id)
+    code = discounts.get_code(code_id)
     return confirmation_page(_delete_confirmation(code), admin=True, section="discounts")
 
 
 @bp.post("/discounts/<int:code_id>/delete")
 def delete_discount_code(code_id: int):
     confirm_or_400()
-    or_404(discounts.delete_code, code_id)
+    discounts.delete_code(code_id)
     flash("Discount code deleted (or, if orders used it, deactivated).", "success")
     return redirect(url_for("admin.discount_codes"), code=303)

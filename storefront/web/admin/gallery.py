@@ -8,16 +8,15 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, request, url_for
 
-from ...services import images
-from ...services.errors import NotFound, ValidationError
+from ...services import catalog, images
+from ...services.errors import ValidationError
 from ...services.images import ImageTooLarge
 from ..confirm import confirmation_page
 from ..forms import ConfirmForm, confirm_or_400
-from ..views import or_404
 from . import bp
 from .forms import GalleryUploadForm, ImageAltForm, ImageMoveForm
 from .gallery_panel import CHOOSE_AGAIN, delete_confirmation, image_refusal, uploads_of
-from .products import edit_page, product_or_404
+from .products import edit_page
 
 
 def _edit(product_id: int):
@@ -38,8 +37,6 @@ def add_images(product_id: int):
         else:
             try:
                 added = images.add_images(product_id, uploads)
-            except NotFound:
-                abort(404)
             except (ValidationError, ImageTooLarge) as exc:
                 message = image_refusal(exc) or exc.message
                 form.images.errors = [message, CHOOSE_AGAIN]
@@ -60,8 +57,6 @@ def image_alt(product_id: int, image_id: int):
             changes["variant_id"] = int(raw) if raw.isdigit() and len(raw) <= 10 else None
         try:
             images.update_image(product_id, image_id, alt=form.alt.data or "", **changes)
-        except NotFound:
-            abort(404)
         except ValidationError as exc:
             form.alt.errors = [exc.message]
         else:
@@ -76,7 +71,7 @@ def move_image(product_id: int, image_id: int):
     form = ImageMoveForm()
     if not form.validate_on_submit():
         abort(400)
-    or_404(images.move_image, product_id, image_id, -1 if form.direction.data == "up" else 1)
+    images.move_image(product_id, image_id, -1 if form.direction.data == "up" else 1)
     flash("Order saved.", "success")
     return _edit(product_id)
 
@@ -84,20 +79,20 @@ def move_image(product_id: int, image_id: int):
 @bp.post("/products/<int:product_id>/images/<int:image_id>/cover")
 def image_cover(product_id: int, image_id: int):
     confirm_or_400()
-    or_404(images.set_cover, product_id, image_id)
+    images.set_cover(product_id, image_id)
     flash("Cover changed.", "success")
     return _edit(product_id)
 
 
 @bp.route("/products/<int:product_id>/images/<int:image_id>/delete", methods=["GET", "POST"])
 def delete_image(product_id: int, image_id: int):
-    product = product_or_404(product_id)
+    product = catalog.get_product(product_id, include_inactive=True)
     image = next((i for i in images.list_images(product_id) if i.id == image_id), None)
     if image is None:
         abort(404)
     confirmation = delete_confirmation(product, image)
     if not ConfirmForm().validate_on_submit():
         return confirmation_page(confirmation, admin=True, section="products")
-    or_404(images.remove_image, product_id, image_id)
+    images.remove_image(product_id, image_id)
     flash("Image deleted.", "success")
     return _edit(product_id)

@@ -5,9 +5,8 @@ from flask_login import current_user
 
 from ...models import ORDER_STATUSES
 from ...services import orders, payments, reporting
-from ...services.errors import Conflict, NotFound, ValidationError
+from ...services.errors import Conflict, ValidationError
 from ..confirm import Confirmation, confirmation_page, order_items_phrase
-from ..views import or_404
 from . import bp, page_number
 from .forms import OrderStatusForm
 from .ranges import range_choice
@@ -58,7 +57,7 @@ def orders_list():
 
 @bp.get("/orders/<int:order_id>")
 def order_detail(order_id: int):
-    order = or_404(orders.get_order, order_id)
+    order = orders.get_order(order_id)
     changed_by = reporting.people(
         [c.changed_by_id for c in order.status_history]
         + [c.changed_by_id for c in order.payment_history]
@@ -93,7 +92,7 @@ def _cancel_confirmation(order) -> Confirmation:
 
 @bp.get("/orders/<int:order_id>/cancel")
 def confirm_cancel_order(order_id: int):
-    order = or_404(orders.get_order, order_id)
+    order = orders.get_order(order_id)
     return confirmation_page(_cancel_confirmation(order), admin=True, section="orders")
 
 
@@ -109,8 +108,6 @@ def change_order_status(order_id: int):
             actor_id=current_user.id,
             tracking_number=form.tracking_number.data,
         )
-    except NotFound:
-        abort(404)
     except (Conflict, ValidationError) as exc:  # InvalidTransition is a Conflict
         flash(f"Not changed: {exc.message}", "error")
     else:
@@ -131,8 +128,6 @@ def change_payment_status(order_id: int):
         abort(400)
     try:
         order = payments.mark(order_id, form.new_status.data, actor_id=current_user.id)
-    except NotFound:
-        abort(404)
     except (Conflict, ValidationError) as exc:
         flash(f"Not changed: {exc.message}", "error")
     else:

@@ -8,7 +8,6 @@ from ...services.errors import DomainError, NotFound, ValidationError
 from ...services.images import ImageTooLarge
 from ..confirm import Confirmation, confirmation_page
 from ..forms import ConfirmForm, SelectChoice, add_service_errors, confirm_or_400
-from ..views import or_404
 from . import bp, page_number
 from .forms import (
     NewProductForm,
@@ -20,13 +19,6 @@ from .gallery_panel import CHOOSE_AGAIN, gallery_panel, image_refusal, uploads_o
 PER_PAGE = 20
 SORTS = {"newest": "Newest", "name": "Name", "price_asc": "Price", "price_desc": "Price"}
 STATES = {"all": None, "active": True, "archived": False}
-
-
-def product_or_404(product_id: int):
-    try:
-        return catalog.get_product(product_id, include_inactive=True)
-    except NotFound:
-        abort(404)
 
 
 @bp.get("/products")
@@ -98,7 +90,7 @@ def _form_page(form, *, product=None, status=200, **gallery):
 
 def edit_page(product_id: int, *, status: int = 200, **gallery):
     """The edit page with the product's saved fields (another form on it was refused)."""
-    product = product_or_404(product_id)
+    product = catalog.get_product(product_id, include_inactive=True)
     form = ProductForm(formdata=None, obj=product)
     form.price.data = str(product.price)
     return _form_page(form, product=product, status=status, **gallery)
@@ -118,7 +110,7 @@ def _archive_confirmation(product) -> Confirmation:
 
 @bp.get("/products/<int:product_id>/archive")
 def confirm_archive_product(product_id: int):
-    product = product_or_404(product_id)
+    product = catalog.get_product(product_id, include_inactive=True)
     return confirmation_page(_archive_confirmation(product), admin=True, section="products")
 
 
@@ -155,7 +147,7 @@ def new_product():
 
 @bp.route("/products/<int:product_id>/edit", methods=["GET", "POST"])
 def edit_product(product_id: int):
-    product = product_or_404(product_id)
+    product = catalog.get_product(product_id, include_inactive=True)
     form = ProductForm(obj=product)
     if request.method == "GET":
         form.price.data = str(product.price)
@@ -170,8 +162,6 @@ def edit_product(product_id: int):
                 category_id=form.category_id.data,
                 is_active=form.is_active.data,
             )
-        except NotFound:
-            abort(404)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -183,7 +173,7 @@ def edit_product(product_id: int):
 def _set_active(product_id: int, active: bool):
     confirm_or_400()
     change = catalog.restore_product if active else catalog.archive_product
-    product = or_404(change, product_id, actor_id=current_user.id)
+    product = change(product_id, actor_id=current_user.id)
     if active:
         flash(f"“{product.name}” is back in the shop.", "success")
     else:
@@ -203,7 +193,7 @@ def restore_product(product_id: int):
 
 @bp.route("/products/<int:product_id>/stock", methods=["GET", "POST"])
 def product_stock(product_id: int):
-    product = product_or_404(product_id)
+    product = catalog.get_product(product_id, include_inactive=True)
     form = StockAdjustmentForm()
     form.variant_id.choices = [
         (v.id, f"{v.label or product.name} ({v.sku}): {v.stock_quantity} in stock")
@@ -221,7 +211,7 @@ def product_stock(product_id: int):
                 variant_id=form.variant_id.data,
             )
         except NotFound:
-            abort(404)
+            raise  # not a refusal of the form: the 404 page (storefront/errors.py)
         except DomainError as exc:  # ValidationError, InsufficientStock
             add_service_errors(form, exc)
         else:

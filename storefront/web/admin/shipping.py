@@ -8,7 +8,6 @@ from ...services import shipping
 from ...services.errors import ValidationError
 from ..confirm import Confirmation, confirmation_page
 from ..forms import add_service_errors, confirm_or_400
-from ..views import or_404
 from . import bp
 from .forms import ShippingMethodForm
 
@@ -49,7 +48,7 @@ def new_shipping_method():
 
 @bp.route("/shipping/<int:method_id>/edit", methods=["GET", "POST"])
 def edit_shipping_method(method_id: int):
-    method = or_404(shipping.get_method, method_id)
+    method = shipping.get_method(method_id)
     form = ShippingMethodForm(
         data={
             "name": method.name,
@@ -85,14 +84,14 @@ def _delete_confirmation(method) -> Confirmation:
 
 @bp.get("/shipping/<int:method_id>/delete")
 def confirm_delete_shipping_method(method_id: int):
-    method = or_404(shipping.get_method, method_id)
+    method = shipping.get_method(method_id)
     return confirmation_page(_delete_confirmation(method), admin=True, section="shipping")
 
 
 @bp.post("/shipping/<int:method_id>/delete")
 def delete_shipping_method(method_id: int):
     confirm_or_400()
-    or_404(shipping.delete_method, method_id)
+    shipping.delete_method(method_id)
     flash(
         "Shipping method deleted. Orders keep the name and fee they were shipped with.", "success"
     )

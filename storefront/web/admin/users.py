@@ -8,7 +8,6 @@ from ...services import accounts, orders
 from ...services.errors import CannotActOnSelf, DomainError
 from ..confirm import Confirmation, confirmation_page
 from ..forms import ConfirmForm, add_service_errors, confirm_or_400
-from ..views import or_404
 from . import bp, page_number
 from .forms import NewAdminForm
 
@@ -41,7 +40,7 @@ def users_list():
 
 @bp.get("/users/<int:user_id>")
 def user_detail(user_id: int):
-    user = or_404(accounts.get_user, user_id)
+    user = accounts.get_user(user_id)
     user_orders = orders.list_orders(user_id=user_id, page=page_number(), per_page=PER_PAGE)
     return render_template(
         "admin/user.html",
@@ -67,7 +66,7 @@ def _deactivate_confirmation(user) -> Confirmation:
 
 @bp.get("/users/<int:user_id>/deactivate")
 def confirm_deactivate_user(user_id: int):
-    user = or_404(accounts.get_user, user_id)
+    user = accounts.get_user(user_id)
     return confirmation_page(_deactivate_confirmation(user), admin=True, section="users")
 
 
@@ -75,7 +74,7 @@ def _set_active(user_id: int, active: bool):
     confirm_or_400()
     change = accounts.reactivate_user if active else accounts.deactivate_user
     try:
-        user = or_404(change, user_id, actor_id=current_user.id)
+        user = change(user_id, actor_id=current_user.id)
     except CannotActOnSelf as exc:
         flash(exc.message, "error")
     else:

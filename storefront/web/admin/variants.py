@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from flask import (
     Response,
-    abort,
     flash,
     redirect,
     render_template,
@@ -26,13 +25,6 @@ from . import bp
 from .forms import ImportForm
 
 OPTION_ROWS = variants.MAX_OPTIONS
-
-
-def _product_or_404(product_id: int):
-    try:
-        return catalog.get_product(product_id, include_inactive=True)
-    except NotFound:
-        abort(404)
 
 
 def _typed_options(product) -> list[dict]:
@@ -66,7 +58,7 @@ def _render(product, *, errors=None, typed_variants=None, status=200):
 
 @bp.get("/products/<int:product_id>/variants")
 def product_variants(product_id: int):
-    return _render(_product_or_404(product_id))
+    return _render(catalog.get_product(product_id, include_inactive=True))
 
 
 def _field_errors(exc: DomainError) -> dict[str, str]:
@@ -78,7 +70,7 @@ def _field_errors(exc: DomainError) -> dict[str, str]:
 
 @bp.post("/products/<int:product_id>/options")
 def product_options(product_id: int):
-    product = _product_or_404(product_id)
+    product = catalog.get_product(product_id, include_inactive=True)
     options = [
         {
             "name": request.form.get(f"option-{n}-name", ""),
@@ -89,7 +81,7 @@ def product_options(product_id: int):
     try:
         product = variants.set_options(product_id, options, actor_id=current_user.id)
     except NotFound:
-        abort(404)
+        raise  # not a refusal of the form: the 404 page (storefront/errors.py)
     except DomainError as exc:
         return _render(product, errors=_field_errors(exc), status=422)
     count = len(product.variants)
@@ -104,7 +96,7 @@ def _parse_stock(raw: str):
 
 @bp.post("/products/<int:product_id>/variants")
 def update_product_variants(product_id: int):
-    product = _product_or_404(product_id)
+    product = catalog.get_product(product_id, include_inactive=True)
     changes: dict[int, dict] = {}
     typed: dict[str, str] = {}
     for variant in product.variants:
@@ -123,7 +115,7 @@ def update_product_variants(product_id: int):
     try:
         variants.update_variants(product_id, changes, actor_id=current_user.id)
     except NotFound:
-        abort(404)
+        raise  # not a refusal of the form: the 404 page (storefront/errors.py)
     except DomainError as exc:
         return _render(product, errors=_field_errors(exc), typed_variants=typed, status=422)
     flash(f"Variants of “{product.name}” saved.", "success")
