@@ -181,6 +181,8 @@ class ProductVariant(TimestampMixin, Base):
     @property
     def options(self) -> dict[str, str]:
         """``{option name: value}`` in the product's option order."""
+        if not self.option_values:  # the variant of a product without options
+            return {}
         names = [option.name for option in self.product.options]
         return dict(zip(names, self.option_values, strict=False))
 

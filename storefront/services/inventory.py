@@ -51,10 +51,12 @@ def lock_variants(variant_ids, *, with_options: bool = False) -> dict[int, Produ
     its stock sum and price range, kept in the same transaction.
 
     ``with_options``: the products' options come in one more query (not one per
-    product), for a caller that names its variants ("Tee (M / Blue)").
+    product), for a caller that names its variants ("Tee (M / Blue)"); none when no
+    variant has an option value (a product without options: nothing to name).
     """
     variants = _lock_rows(ProductVariant, variant_ids)
-    loaders = (selectinload(Product.options),) if with_options else ()
+    named = with_options and any(v.option_values for v in variants.values())
+    loaders = (selectinload(Product.options),) if named else ()
     products = lock_products((v.product_id for v in variants.values()), *loaders)
     # Each variant holds its locked product (the session keeps unchanged rows only
     # weakly: a product nobody held was read again, options and all, on first use).

@@ -424,3 +424,19 @@ def test_a_checkout_reads_the_order_back_never_and_each_table_once(make_product,
         assert len(writes) == 1, writes
     assert [i.variant_options for i in placed.order.items] == [{"Size": "S"}] * 3
     assert [c.to_status for c in placed.order.status_history] == ["pending"]
+
+
+def test_a_checkout_of_products_without_options_does_not_read_options(make_product, customer):
+    """Nothing to name: a cart of products sold without options costs no options query,
+    and the lines keep an empty set of options."""
+    from tests.web.conftest import count_queries
+
+    for n in range(2):
+        cart.add_to_cart(customer.id, make_product(name=f"Mug {n}", stock=3).id, 1)
+    customer_id = customer.id
+    db.session.rollback()
+    with count_queries() as statements:
+        placed = orders.place_order(customer_id, "1 Test Road")
+    assert not [s for s in statements if "FROM product_options" in s], statements
+    assert [i.variant_options for i in placed.order.items] == [{}, {}]
+    assert [i.product_name for i in placed.order.items] == ["Mug 0", "Mug 1"]
