@@ -48,6 +48,7 @@ import select
 import socket
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 
 from sqlalchemy import event
@@ -55,6 +56,9 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine, make_url
 
 SQLITE_BEGIN_OPTION = "sqlite_begin"
+
+# Engines whose connections are at read committed, as the server answered once.
+_READ_COMMITTED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +93,32 @@ def configure_engine(engine: Engine, config) -> None:
     def _on_begin(conn):
         mode = conn.get_execution_options().get(SQLITE_BEGIN_OPTION, "")
         conn.exec_driver_sql(f"BEGIN {mode}".strip())
+
+
+def can_go_on_writing(session) -> bool:
+    """Whether the session's open read-only transaction may go on as a write one
+    (``services._tx.write_transaction``) rather than end and begin afresh.
+
+    Only on PostgreSQL at read committed, where each statement sees what is committed
+    when it starts, so going on reads as freshly as a new transaction would; and only
+    if the transaction is sound: not ended by SQLAlchemy after a failed flush, nor
+    failed at the server (a statement that raised, which a view caught).
+    """
+    transaction = session.get_transaction()
+    if transaction is None or not transaction.is_active:
+        return False
+    connection = session.connection()
+    engine = connection.engine
+    if engine.dialect.name != "postgresql":
+        return False
+    info = getattr(connection.connection.dbapi_connection, "info", None)
+    status = getattr(info, "transaction_status", None)
+    if status is not None and status.name == "INERROR":
+        return False
+    if engine not in _READ_COMMITTED:  # once per engine: asking costs a round trip
+        level = connection.get_isolation_level()
+        _READ_COMMITTED[engine] = level.replace("_", " ").upper() == "READ COMMITTED"
+    return _READ_COMMITTED[engine]
 
 
 # --- PostgreSQL: timeouts, keepalives and the watchdog -----------------------

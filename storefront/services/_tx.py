@@ -18,7 +18,7 @@ from functools import wraps
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
-from ..db_setup import SQLITE_BEGIN_OPTION
+from ..db_setup import SQLITE_BEGIN_OPTION, can_go_on_writing
 from ..extensions import db
 from . import catalog_version  # noqa: F401 (its listeners bump the version on commit)
 
@@ -52,11 +52,13 @@ def write_transaction(*, savepoint: bool = True) -> Iterator[Session]:
     Outermost: whatever transaction the caller had open must be a read-only
     one (views do not write). On SQLite it is ended first, so that the service
     starts with ``BEGIN IMMEDIATE`` and writers serialize instead of failing to
-    upgrade a read lock. On PostgreSQL (read committed: each statement sees
+    upgrade a read lock. On PostgreSQL at read committed (each statement sees
     what is committed when it starts) it goes on as the write transaction,
     with everything it loaded expired, so the service reads afresh as in a new
     transaction without a ROLLBACK and a BEGIN (two of a checkout's round
-    trips); rows are locked explicitly with ``SELECT ... FOR UPDATE``.
+    trips); rows are locked explicitly with ``SELECT ... FOR UPDATE``. At
+    another isolation level, or when the transaction failed (a statement a
+    view caught), it is ended first there too (``db_setup.can_go_on_writing``).
     Nested: joins the outer transaction, in a SAVEPOINT of its own unless
     ``savepoint=False`` (a service that refuses nothing, such as queueing a
     mail: its part can only fail with the whole).
@@ -81,10 +83,10 @@ def write_transaction(*, savepoint: bool = True) -> Iterator[Session]:
                 "a service was called with writes in the session that no service made; "
                 "commit them, or make them inside the service's transaction"
             )
-        if sqlite:
-            session.rollback()
-        else:
+        if can_go_on_writing(session):
             session.expire_all()
+        else:
+            session.rollback()
     if sqlite:
         session.connection(execution_options={SQLITE_BEGIN_OPTION: "IMMEDIATE"})
     session.info[_DEPTH] = 1

@@ -98,3 +98,48 @@ def test_after_a_commit_a_read_then_a_service_is_fine(app, make_product):
     accounts.register("next@example.com", "next-pass-123", "Next")
     assert db.session.scalar(select(User.email)) == "next@example.com"
     assert product.id == 1
+
+
+@pytest.mark.postgres_only
+def test_a_service_after_a_statement_that_failed_and_was_caught_still_writes(app):
+    # A view may catch a database error and go on (a search with a bad pattern, say):
+    # the transaction it leaves has failed at the server, and a service must not go on
+    # in it ("current transaction is aborted"), but begin afresh.
+    from sqlalchemy import text
+    from sqlalchemy.exc import DataError
+
+    with pytest.raises(DataError):
+        db.session.execute(text("SELECT 1 / 0"))
+    user = accounts.register("after@example.com", "after-pass-123", "After")
+    db.session.rollback()
+    assert db.session.get(User, user.id).email == "after@example.com"
+
+
+@pytest.mark.postgres_only
+def test_at_repeatable_read_a_service_does_not_go_on_in_the_readers_snapshot(
+    make_app, make_product
+):
+    # The read transaction's snapshot is older than a change another connection
+    # committed since; going on in it, the service would be refused ("could not
+    # serialize access") or read stale rows. At any level but read committed it
+    # begins afresh.
+    from storefront.models import Product
+    from storefront.services import catalog, inventory
+
+    app = make_app(SQLALCHEMY_ENGINE_OPTIONS={"isolation_level": "REPEATABLE READ"})
+    with app.app_context():
+        product = make_product(stock=5)
+        product_id = product.id
+        db.session.rollback()
+        assert db.session.get(Product, product_id).stock_quantity == 5  # the snapshot
+        with create_engine(app.config["SQLALCHEMY_DATABASE_URI"]).connect() as other:
+            other.execute(
+                Product.__table__.update()
+                .where(Product.__table__.c.id == product_id)
+                .values(name="Renamed elsewhere")
+            )
+            other.commit()
+        inventory.adjust_stock(product_id, 2, "found two", None)
+        db.session.rollback()
+        saved = catalog.get_product(product_id, include_inactive=True)
+        assert (saved.name, saved.stock_quantity) == ("Renamed elsewhere", 7)
