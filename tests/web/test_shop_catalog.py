@@ -40,6 +40,9 @@ def test_catalog_searches_filters_and_sorts_from_the_url(client, make_product):
     assert names("?q=mug&sort=price_asc") == ["Red Mug", "Empty Mug", "Blue Mug", "Mug Book"]
     assert names("?q=mug&category=kitchen&in_stock=1&sort=price_desc") == ["Blue Mug", "Red Mug"]
     assert names("?min_price=6&max_price=20&sort=name") == ["Blue Mug", "Empty Mug"]
+    # Typed with spaces and the shop's grouping, as a person copies a price.
+    typed = names("?min_price=+6+&max_price=%201,000%20&sort=name")
+    assert typed == ["Blue Mug", "Empty Mug", "Mug Book"]
     assert names("?category=no-such-category") == []
 
 
