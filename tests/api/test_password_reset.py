@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import statistics
 import time
 
 from sqlalchemy import func, select
@@ -53,8 +52,10 @@ def test_known_and_unknown_emails_take_about_as_long(client, customer):
     for _ in range(15):  # interleaved, so that load on the machine hits both alike
         known.append(timed(customer.email))
         unknown.append(timed("nobody@example.com"))
-    ratio = statistics.median(known) / statistics.median(unknown)
-    assert 0.5 < ratio < 2.0, (statistics.median(known), statistics.median(unknown))
+    # The fastest of each: the work itself, which other load on the machine only adds
+    # to (a median went past 2 once with three suites sharing two cores).
+    ratio = min(known) / min(unknown)
+    assert 0.5 < ratio < 2.0, (min(known), min(unknown))
 
 
 def test_reset_by_mail_sets_the_password_and_ends_every_api_session(
