@@ -8,6 +8,7 @@ Under ``CI=true`` a skipped test is a failure: CI must run everything.
 
 from __future__ import annotations
 
+import copy
 import os
 import tempfile
 import uuid
@@ -138,15 +139,60 @@ def _empty_all_tables() -> None:
     db.session.commit()
 
 
+# Apps on the test database, kept for the next test with the same settings: building
+# one costs 0.15 s (its URL map and OpenAPI document) and its first pages compile their
+# templates, together most of a typical test's time. A kept app comes back as it was
+# built: settings and extensions restored, rate-limit counters new, its own MEDIA_ROOT.
+# Key: the settings and the process's environment (a test that sets a variable gets an
+# app built with it).
+_KEPT_APPS: dict[tuple, tuple] = {}
+
+
+def _kept_app_key(config: dict) -> tuple:
+    settings = repr(sorted((k, v) for k, v in config.items() if k != "MEDIA_ROOT"))
+    environment = sorted(i for i in os.environ.items() if i[0] != "PYTEST_CURRENT_TEST")
+    return settings, tuple(environment)
+
+
+def _kept_app(key: tuple, media_root: str):
+    from storefront import ratelimit
+
+    app, settings, extensions = _KEPT_APPS[key]
+    app.config.clear()
+    app.config.update(copy.deepcopy(settings))
+    app.config["MEDIA_ROOT"] = media_root
+    app.extensions.clear()
+    app.extensions.update(extensions)
+    ratelimit.init_app(app)  # counters of its own
+    return app
+
+
 @pytest.fixture
 def make_app(migrated_database, tmp_path):
-    """Build an app with test settings plus overrides; tables are emptied afterwards."""
-    apps = []
+    """Build an app with test settings plus overrides; tables are emptied afterwards.
 
-    def factory(**overrides):
+    ``new_app=True``: an app no other test has used nor will (one to add a route to).
+    Two apps asked for with the same settings in one test are two apps (two processes).
+    """
+    apps = []
+    handed_out: set[tuple] = set()
+
+    def factory(*, new_app: bool = False, **overrides):
         config = base_config(migrated_database, str(tmp_path / "media"))
         config.update(overrides)
-        app = create_app(config)
+        key = None
+        if not new_app and config["SQLALCHEMY_DATABASE_URI"] == migrated_database:
+            key = _kept_app_key(config)
+            if key in handed_out:
+                key = None
+        if key in _KEPT_APPS:
+            app = _kept_app(key, config["MEDIA_ROOT"])
+        else:
+            app = create_app(config)
+            if key:
+                _KEPT_APPS[key] = (app, copy.deepcopy(dict(app.config)), dict(app.extensions))
+        if key:
+            handed_out.add(key)
         apps.append(app)
         return app
 

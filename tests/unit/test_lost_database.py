@@ -54,7 +54,7 @@ def test_a_login_attempt_keeps_nothing_half_done(lost):
 
 @pytest.mark.postgres_only
 def test_a_statement_past_the_statement_timeout_is_503_not_a_wait(make_app):
-    app = make_app(DATABASE_STATEMENT_TIMEOUT=0.5)
+    app = make_app(DATABASE_STATEMENT_TIMEOUT=0.5, new_app=True)  # a route of its own
 
     @app.get("/slow-report")
     def slow_report():

@@ -125,7 +125,7 @@ def test_error_pages_use_the_layout(client):
 
 
 def test_an_unexpected_error_shows_a_friendly_page_with_a_reference(make_app):
-    app = make_app()
+    app = make_app(new_app=True)  # a route of its own
 
     @app.get("/boom-for-test")
     def boom():
