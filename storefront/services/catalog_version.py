@@ -145,7 +145,11 @@ def _read_outside_transaction(engine: Engine) -> int | None:
         # No connection to be had, or this one lost: as SQLAlchemy would say it.
         lost = driver is None or engine.dialect.is_disconnect(exc, driver, None)
         if lost and pooled is not None:
-            pooled.invalidate(exc)
+            # As SQLAlchemy does for a disconnect on its own path: this connection
+            # goes, and every pooled one older than it is replaced at its checkout
+            # (a host that vanished took them all; each would cost a request the
+            # watchdog's wait before its 503).
+            engine.pool._invalidate(pooled, exc)
         raise sa_exc.DBAPIError.instance(
             _READ_SQL,
             None,

@@ -159,3 +159,75 @@ def test_a_failed_version_read_puts_no_connection_back_in_autocommit(
         finally:
             for p in pooled:
                 p.close()
+
+
+@pytest.mark.postgres_only
+def test_a_version_read_that_loses_its_connection_retires_the_older_pooled_ones(
+    make_app, make_product
+):
+    """A kept answer's version read is the commonest statement: when its connection is
+    lost mid-read (a server restarted, a host gone), the pooled connections opened
+    before it are replaced at their next checkout, as on SQLAlchemy's own path,
+    rather than each costing a request the wait that found it dead."""
+    import threading
+
+    from sqlalchemy import create_engine, text
+
+    from storefront.extensions import db
+    from tests.processes import wait_until
+
+    lamp = make_product(name="Lamp")
+    app = make_app(new_app=True)  # a pool of the test's own
+    client = app.test_client()
+    url = f"/api/products/{lamp.id}"
+    for _ in range(2):  # kept, then answered from the cache
+        assert client.get(url).status_code == 200
+
+    def backend_pid(pooled) -> int:
+        with pooled.driver_connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            return cursor.fetchone()[0]
+
+    with app.app_context():
+        engine = db.engine
+        pooled = [engine.raw_connection() for _ in range(2)]
+        older = {backend_pid(p) for p in pooled}
+        for p in pooled:
+            p.rollback()
+            p.close()
+
+    other = create_engine(engine.url)
+    try:
+        with other.connect() as locker, other.connect() as killer:
+            # The version's row cannot be read while this lock is held.
+            locker.execute(text("LOCK TABLE catalog_version IN ACCESS EXCLUSIVE MODE"))
+            answers = []
+            request = threading.Thread(target=lambda: answers.append(client.get(url)))
+            request.start()
+
+            def reader() -> int | None:
+                return killer.scalar(
+                    text(
+                        "SELECT pid FROM pg_stat_activity WHERE pid = ANY(:pids) "
+                        "AND wait_event_type = 'Lock'"
+                    ),
+                    {"pids": sorted(older)},
+                )
+
+            pid = wait_until(reader, 30, "the version read to wait for the lock")
+            assert killer.scalar(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": pid})
+            killer.rollback()
+            request.join(60)
+            locker.rollback()
+    finally:
+        other.dispose()
+    assert [a.status_code for a in answers] == [503]
+
+    with app.app_context():
+        taken = [engine.raw_connection() for _ in range(2)]
+        try:
+            assert not {backend_pid(p) for p in taken} & older
+        finally:
+            for p in taken:
+                p.rollback()
+                p.close()
