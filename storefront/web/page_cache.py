@@ -107,7 +107,8 @@ def cached_page(view: Callable) -> Callable:
             return response
         body = response.get_data(as_text=True)
         if (
-            response.status_code == 200
+            request.method == "GET"  # what a HEAD rendered is never what a GET would see
+            and response.status_code == 200
             and response.mimetype == "text/html"
             and len(body) <= MAX_BODY
         ):

@@ -183,3 +183,12 @@ def test_a_head_of_a_kept_page_is_a_get_without_the_body(client, mug):
         head = client.head(url)
         assert (head.status_code, head.get_data()) == (200, b""), url
         assert head.mimetype == got.mimetype == "text/html"
+
+
+def test_a_head_first_leaves_the_kept_page_as_a_get_would_render_it(client, mug):
+    # A monitor's HEAD may be the first request for a page: the page kept for the
+    # guests after it still sends "Log in" back to where they were.
+    for url in pages(mug):
+        assert client.head(url).status_code == 200
+        html = client.get(url).get_data(as_text=True)
+        assert "/login?next=" in html, url
