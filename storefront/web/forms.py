@@ -316,6 +316,18 @@ def add_service_errors(form, exc: DomainError, aliases: dict[str, str] | None = 
             form.form_errors.append(message)
 
 
+def query_args() -> dict[str, str]:
+    """The request's query arguments that may go back into a ``url_for`` of this page:
+    never url_for's own (``endpoint``, ``_external``, ``_anchor``...), nor one that
+    would replace a part of the path."""
+    view_args = request.view_args or {}
+    return {
+        key: value
+        for key, value in request.args.items()
+        if key != "endpoint" and not key.startswith("_") and key not in view_args
+    }
+
+
 def page_number() -> int:
     """The ``page`` query argument of a listing; anything but a positive number means 1."""
     value = request.args.get("page", "1")

@@ -39,6 +39,7 @@ from .forms import (
     StockAlertForm,
     add_service_errors,
     page_number,
+    query_args,
 )
 from .gallery import product_gallery
 
@@ -114,7 +115,7 @@ def category(slug: str):
     """A category's page: its products and its subcategories', filtered like the catalog."""
     page = categories_service.category_page(slug)
     if slug != page.category.slug:  # /c/Shoes: one address per page
-        return redirect(url_for("shop.category", slug=page.category.slug, **request.args), 301)
+        return redirect(url_for("shop.category", slug=page.category.slug, **query_args()), 301)
     form = CatalogFilterForm(request.args)
     args = {k: request.args[k] for k in CATALOG_ARGS if request.args.get(k) and k != "category"}
     results, status = _listing(form, category_ids=page.category_ids)

@@ -74,6 +74,11 @@ def test_a_slug_in_capitals_redirects_and_a_rename_keeps_the_address(client, sho
     response = client.get("/c/Clothing?sort=name")
     assert response.status_code == 301
     assert response.headers["Location"] == "/c/clothing?sort=name"
+    # Arguments that are url_for's own, or a part of the path, are not carried over.
+    for query in ("endpoint=x", "slug=shirts", "_external=1", "_anchor=top"):
+        response = client.get(f"/c/Clothing?sort=name&{query}")
+        assert response.status_code == 301, query
+        assert response.headers["Location"] == "/c/clothing?sort=name", query
     categories.update_category(shop["clothing"], name="Apparel")
     html = client.get("/c/clothing").get_data(as_text=True)
     assert "<h1>Apparel</h1>" in html

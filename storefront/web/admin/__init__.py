@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from ...media import image_urls
 from ...services.reporting import shop_timezone
-from ..forms import page_number  # noqa: F401  (the admin views import it from here)
+from ..forms import page_number, query_args  # noqa: F401  (page_number: the admin views import it from here)
 
 bp = Blueprint("admin", __name__)
 
@@ -70,14 +70,7 @@ def url_with(**changes) -> str:
 
     Changing anything but the page goes back to the first page.
     """
-    view_args = request.view_args or {}
-    # Only the query's own arguments: never url_for's (endpoint, _external, _anchor...),
-    # nor one that would replace a part of the path.
-    args = {
-        key: value
-        for key, value in request.args.items()
-        if key != "endpoint" and not key.startswith("_") and key not in view_args
-    }
+    args = query_args()
     if "page" not in changes:
         args.pop("page", None)
     for key, value in changes.items():
@@ -85,7 +78,7 @@ def url_with(**changes) -> str:
             args.pop(key, None)
         else:
             args[key] = value
-    return url_for(request.endpoint, **view_args, **args)
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
 from . import (  # noqa: E402, F401  (routes on bp)
