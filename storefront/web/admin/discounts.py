@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 
 from ...services import discounts
-from ...services.errors import DomainError
+from ...services.errors import Conflict, ValidationError
 from ...services.reporting import shop_timezone
 from ..confirm import Confirmation, confirmation_page
 from ..forms import add_service_errors, confirm_or_400
@@ -45,7 +45,7 @@ def _save(form, code=None):
             saved = discounts.create_code(_data(form))
         else:
             saved = discounts.update_code(code.id, _data(form))
-    except DomainError as exc:
+    except (ValidationError, Conflict) as exc:  # a code deleted meanwhile: the 404 page
         add_service_errors(form, exc)
         return None
     flash(f"Discount code {saved.code} saved.", "success")

@@ -4,7 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ...services import catalog, categories, images, inventory, reporting, stock_alerts
-from ...services.errors import DomainError, NotFound, ValidationError
+from ...services.errors import Conflict, ValidationError
 from ...services.images import ImageTooLarge
 from ..confirm import Confirmation, confirmation_page
 from ..forms import ConfirmForm, SelectChoice, add_service_errors, confirm_or_400
@@ -210,9 +210,7 @@ def product_stock(product_id: int):
                 actor_id=current_user.id,
                 variant_id=form.variant_id.data,
             )
-        except NotFound:
-            raise  # not a refusal of the form: the 404 page (storefront/errors.py)
-        except DomainError as exc:  # ValidationError, InsufficientStock
+        except (ValidationError, Conflict) as exc:  # InsufficientStock is a Conflict
             add_service_errors(form, exc)
         else:
             flash(f"Stock of “{product.name}” is now {product.stock_quantity}.", "success")

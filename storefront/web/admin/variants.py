@@ -20,7 +20,7 @@ from flask import (
 from flask_login import current_user
 
 from ...services import catalog, catalog_csv, variants
-from ...services.errors import DomainError, NotFound
+from ...services.errors import Conflict, DomainError, ValidationError
 from . import bp
 from .forms import ImportForm
 
@@ -80,9 +80,7 @@ def product_options(product_id: int):
     ]
     try:
         product = variants.set_options(product_id, options, actor_id=current_user.id)
-    except NotFound:
-        raise  # not a refusal of the form: the 404 page (storefront/errors.py)
-    except DomainError as exc:
+    except (ValidationError, Conflict) as exc:
         return _render(product, errors=_field_errors(exc), status=422)
     count = len(product.variants)
     flash(f"Options saved: “{product.name}” has {count} variant{'s' * (count != 1)}.", "success")
@@ -114,9 +112,7 @@ def update_product_variants(product_id: int):
             typed[prefix + key] = request.form.get(prefix + key, "")
     try:
         variants.update_variants(product_id, changes, actor_id=current_user.id)
-    except NotFound:
-        raise  # not a refusal of the form: the 404 page (storefront/errors.py)
-    except DomainError as exc:
+    except (ValidationError, Conflict) as exc:
         return _render(product, errors=_field_errors(exc), typed_variants=typed, status=422)
     flash(f"Variants of “{product.name}” saved.", "success")
     return redirect(url_for("admin.product_variants", product_id=product_id), code=303)
