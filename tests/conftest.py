@@ -144,8 +144,10 @@ def _empty_all_tables() -> None:
 # templates, together most of a typical test's time. A kept app comes back as it was
 # built: settings and extensions restored, rate-limit counters new, its own MEDIA_ROOT.
 # Key: the settings and the process's environment (a test that sets a variable gets an
-# app built with it).
+# app built with it). The most recently used few are kept: a key seen once (a
+# bucket's random name) would only fill the store.
 _KEPT_APPS: dict[tuple, tuple] = {}
+_KEEP_AT_MOST = 12
 
 
 def _kept_app_key(config: dict) -> tuple:
@@ -157,14 +159,30 @@ def _kept_app_key(config: dict) -> tuple:
 def _kept_app(key: tuple, media_root: str):
     from storefront import ratelimit
 
-    app, settings, extensions = _KEPT_APPS[key]
+    _KEPT_APPS[key] = _KEPT_APPS.pop(key)  # the most recently used
+    app, settings, extensions, template_globals, client_class = _KEPT_APPS[key]
     app.config.clear()
     app.config.update(copy.deepcopy(settings))
     app.config["MEDIA_ROOT"] = media_root
     app.extensions.clear()
     app.extensions.update(extensions)
+    app.jinja_env.globals.clear()
+    app.jinja_env.globals.update(template_globals)
+    app.test_client_class = client_class
     ratelimit.init_app(app)  # counters of its own
     return app
+
+
+def _keep_app(key: tuple, app) -> None:
+    _KEPT_APPS[key] = (
+        app,
+        copy.deepcopy(dict(app.config)),
+        dict(app.extensions),
+        dict(app.jinja_env.globals),
+        app.test_client_class,
+    )
+    while len(_KEPT_APPS) > _KEEP_AT_MOST:
+        del _KEPT_APPS[next(iter(_KEPT_APPS))]
 
 
 @pytest.fixture
@@ -190,7 +208,7 @@ def make_app(migrated_database, tmp_path):
         else:
             app = create_app(config)
             if key:
-                _KEPT_APPS[key] = (app, copy.deepcopy(dict(app.config)), dict(app.extensions))
+                _keep_app(key, app)
         if key:
             handed_out.add(key)
         apps.append(app)
