@@ -451,6 +451,11 @@ def list_images(product_id: int) -> list[ProductImage]:
     return _gallery(product_id)
 
 
+def get_image(product_id: int, image_id: int) -> ProductImage:
+    """One image of a product's gallery; ``NotFound`` for another product's or none."""
+    return _find(_gallery(product_id), image_id)
+
+
 def _check_variant(product: Product, variant_id) -> int | None:
     """A variant of this product (its id), or None for the product as a whole."""
     if variant_id in (None, "", 0):

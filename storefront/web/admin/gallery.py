@@ -87,9 +87,7 @@ def image_cover(product_id: int, image_id: int):
 @bp.route("/products/<int:product_id>/images/<int:image_id>/delete", methods=["GET", "POST"])
 def delete_image(product_id: int, image_id: int):
     product = catalog.get_product(product_id, include_inactive=True)
-    image = next((i for i in images.list_images(product_id) if i.id == image_id), None)
-    if image is None:
-        abort(404)
+    image = images.get_image(product_id, image_id)
     confirmation = delete_confirmation(product, image)
     if not ConfirmForm().validate_on_submit():
         return confirmation_page(confirmation, admin=True, section="products")
