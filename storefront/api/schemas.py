@@ -22,6 +22,7 @@ from ..services.catalog import MAX_NAME, MAX_STOCK
 from ..services.categories import MAX_DESCRIPTION as MAX_CATEGORY_DESCRIPTION
 from ..services.categories import MAX_NAME as MAX_CATEGORY_NAME
 from ..services.categories import MAX_POSITION as MAX_CATEGORY_POSITION
+from ..services.discounts import LIMIT_REFUSED as DISCOUNT_LIMIT_REFUSED
 from ..services.discounts import MAX_CODE as MAX_DISCOUNT_CODE
 from ..services.discounts import MAX_LIMIT as MAX_DISCOUNT_LIMIT
 from ..services.errors import ValidationError as DomainValidationError
@@ -1042,7 +1043,11 @@ class DiscountCodeSchema(OutputSchema):
 
 def _discount_fields(required: bool) -> dict:
     req = {"required": True} if required else {}
-    limit = {"allow_none": True, "strict": True, "validate": validate.Range(1, MAX_DISCOUNT_LIMIT)}
+    limit = {
+        "allow_none": True,
+        "strict": True,
+        "validate": validate.Range(1, MAX_DISCOUNT_LIMIT, error=DISCOUNT_LIMIT_REFUSED),
+    }
     moment = {
         "allow_none": True,
         "metadata": {"example": "2026-12-01T00:00:00+06:00", "description": "With its offset."},

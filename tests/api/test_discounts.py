@@ -129,3 +129,17 @@ def test_codes_used_up_and_per_customer_limits_are_409(
 def test_dates_out_of_range_are_422_not_500(client, as_admin, moment):
     body = {"code": "X", "kind": "fixed", "value": "1", "starts_at": moment}
     assert error_fields(client.post(URL, json=body, headers=as_admin)) == {"starts_at"}
+
+
+def test_a_usage_limit_out_of_range_is_refused_in_the_back_offices_words(client, as_admin):
+    # One rule, one wording: the API says what the back office's form says.
+    from storefront.services.discounts import LIMIT_REFUSED
+
+    for limit in (0, 1_000_000_001):
+        response = client.post(
+            URL,
+            json={"code": "X", "kind": "fixed", "value": "1", "per_customer_limit": limit},
+            headers=as_admin,
+        )
+        assert response.status_code == 422
+        assert LIMIT_REFUSED in str(response.get_json()["errors"]), response.get_json()
