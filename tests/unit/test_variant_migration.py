@@ -19,7 +19,7 @@ from .test_migration_carries_data import revision_before, scratch_app  # noqa: F
 VARIANTS_REVISION = "c12a_variants"
 
 
-def write_data_of_the_revision_before(VARIANTS_REVISION) -> None:
+def write_data_of_the_revision_before() -> None:
     run = db.session.execute
     run(
         text(
@@ -89,7 +89,7 @@ def write_data_of_the_revision_before(VARIANTS_REVISION) -> None:
 
 def test_upgrading_gives_each_product_one_variant_with_its_stock_and_ledger(scratch_app):  # noqa: F811
     upgrade(revision=revision_before(VARIANTS_REVISION))
-    write_data_of_the_revision_before(VARIANTS_REVISION)
+    write_data_of_the_revision_before()
     db.session.remove()
     # Consistent as written: Pencil 5 - 3 = 2, Lamp 5 - 3 - 2 = 0 (today's check-stock
     # reads variants, which the previous head has not).
