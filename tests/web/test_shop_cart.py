@@ -69,7 +69,20 @@ def test_a_customer_cannot_touch_another_customers_cart_line(
     other = make_user()
     line = cart.add_to_cart(other.id, make_product().id, 1).lines[0]
     assert shopper_client.post(f"/cart/lines/{line.item_id}/remove").status_code == 404
-    assert not cart.get_cart(other.id).is_empty
+    for quantity in (2, 0):  # a change, and a change that would remove it
+        response = shopper_client.post(
+            f"/cart/lines/{line.item_id}/quantity", data={"quantity": quantity}
+        )
+        assert response.status_code == 404
+    assert [entry.quantity for entry in cart.get_cart(other.id).lines] == [1]
+
+
+def test_a_guest_changing_a_line_not_in_the_cart_gets_the_404_page(client, make_product):
+    mug = make_product(name="Mug")
+    client.post("/cart/add", data={"product_id": mug.id, "quantity": 1})
+    response = client.post("/cart/lines/999999/quantity", data={"quantity": 2})
+    assert response.status_code == 404
+    assert "couldn’t find that page" in response.get_data(as_text=True)
 
 
 def test_the_guest_cart_is_merged_at_login_with_a_message_for_capped_lines(

@@ -135,6 +135,7 @@ def test_another_customers_order_is_not_found(shopper_client, make_user, make_pr
     order = orders.place_order(other.id, "2 Road").order
     assert shopper_client.get(f"/orders/{order.id}").status_code == 404
     assert shopper_client.post(f"/orders/{order.id}/cancel").status_code == 404
+    assert shopper_client.get(f"/orders/{order.id}/cancel").status_code == 404
     assert orders.get_order(order.id).status == "pending"
 
 

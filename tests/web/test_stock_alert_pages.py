@@ -74,3 +74,15 @@ def test_the_admin_product_page_counts_who_is_waiting(client, admin, make_produc
     log_in(client, admin)
     page = client.get(f"/admin/products/{product.id}/edit").get_data(as_text=True)
     assert "2 addresses are waiting for a back-in-stock email." in page
+
+
+def test_an_alert_for_a_product_that_does_not_exist_is_the_404_page(client):
+    response = client.post("/products/999999/stock-alert", data={"email": "guest@example.com"})
+    assert response.status_code == 404
+    assert "couldn’t find that page" in response.get_data(as_text=True)
+    from sqlalchemy import func, select
+
+    from storefront.extensions import db
+    from storefront.models import StockAlert
+
+    assert db.session.scalar(select(func.count()).select_from(StockAlert)) == 0
