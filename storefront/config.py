@@ -29,15 +29,18 @@ def _int(name: str, default: int) -> int:
 
 
 MAX_SECONDS = 7 * 24 * 3600  # the longest duration a setting may name: a week
+MIN_SECONDS = Decimal("0.001")  # the shortest: a millisecond (what a timeout in ms can hold)
 
 
-def _seconds(name: str, default: float) -> float:
+def _seconds(name: str, default: float, *, zero: bool = False) -> float:
     """A duration in seconds from the environment (a timeout, a delay): never money.
 
-    Read exactly (Decimal) and refused at start-up unless it is a number from 0 to
-    a week ("nan", "inf", "-1" and "2s" would otherwise make a timeout that never or
-    always fires, or fail later); handed to the standard library (sockets, sleeps)
-    as seconds to the microsecond.
+    Read exactly (Decimal) and refused at start-up unless it is a number from a
+    millisecond to a week ("nan", "inf", "-1" and "2s" would otherwise make a timeout
+    that never or always fires, or fail later; 0 would make a socket non-blocking, a
+    lease run out at once, a worker poll without rest). ``zero``: 0 is allowed too,
+    for a setting where it means something (the statement timeout off). Handed to
+    the standard library (sockets, sleeps) as seconds to the microsecond.
     """
     value = os.environ.get(name)
     if value in (None, ""):
@@ -46,9 +49,15 @@ def _seconds(name: str, default: float) -> float:
         seconds = Decimal(value.strip())
     except InvalidOperation:
         seconds = None
-    if seconds is None or not seconds.is_finite() or not 0 <= seconds <= MAX_SECONDS:
+    allowed = (
+        seconds is not None
+        and seconds.is_finite()
+        and ((zero and seconds == 0) or MIN_SECONDS <= seconds <= MAX_SECONDS)
+    )
+    if not allowed:
+        least = "0" if zero else str(MIN_SECONDS)
         raise ConfigError(
-            f"{name}={value!r}: give a number of seconds from 0 to {MAX_SECONDS} (e.g. 2.5)."
+            f"{name}={value!r}: give a number of seconds from {least} to {MAX_SECONDS} (e.g. 2.5)."
         )
     return int(seconds * 1_000_000) / 1_000_000
 
@@ -243,8 +252,8 @@ def from_environment(instance_path: str) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         # Bounds on a database that stops answering (storefront/db_setup.py), in seconds.
         "DATABASE_CONNECT_TIMEOUT": _seconds("DATABASE_CONNECT_TIMEOUT", 3),
-        "DATABASE_STATEMENT_TIMEOUT": _seconds("DATABASE_STATEMENT_TIMEOUT", 5),
-        "DATABASE_POOL_TIMEOUT": _seconds("DATABASE_POOL_TIMEOUT", 5),
+        "DATABASE_STATEMENT_TIMEOUT": _seconds("DATABASE_STATEMENT_TIMEOUT", 5, zero=True),
+        "DATABASE_POOL_TIMEOUT": _seconds("DATABASE_POOL_TIMEOUT", 5, zero=True),
         "DATABASE_POOL_RECYCLE": _int("DATABASE_POOL_RECYCLE", 1800),
         "DATABASE_KEEPALIVES_IDLE": _int("DATABASE_KEEPALIVES_IDLE", 30),
         "DATABASE_KEEPALIVES_INTERVAL": _int("DATABASE_KEEPALIVES_INTERVAL", 10),
@@ -280,7 +289,7 @@ def mail_settings(instance_path: str) -> dict:
         "MAIL_MAX_ATTEMPTS": _int("MAIL_MAX_ATTEMPTS", 8),
         # How long a password reset link works (seconds).
         "PASSWORD_RESET_MAX_AGE": _int("PASSWORD_RESET_MAX_AGE", 3600),
-        "MAIL_RETRY_BASE_SECONDS": _seconds("MAIL_RETRY_BASE_SECONDS", 30.0),
+        "MAIL_RETRY_BASE_SECONDS": _seconds("MAIL_RETRY_BASE_SECONDS", 30.0, zero=True),
         "MAIL_RETRY_CAP_SECONDS": _seconds("MAIL_RETRY_CAP_SECONDS", 3600.0),
         # A claimed message not marked sent by then (its worker died) is claimed again.
         "MAIL_CLAIM_SECONDS": _seconds("MAIL_CLAIM_SECONDS", 300.0),

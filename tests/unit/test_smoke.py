@@ -181,6 +181,23 @@ def test_a_duration_that_is_not_a_number_of_seconds_stops_start_up(monkeypatch, 
         create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
 
 
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("MAIL_TIMEOUT", "0"),  # a socket without a timeout would not block: every send fails
+        ("MAIL_CLAIM_SECONDS", "0"),  # a lease over at once: a mail sent twice
+        ("MAIL_POLL_SECONDS", "0"),  # a worker asking the database without rest
+        ("READINESS_TIMEOUT", "0"),
+        ("DATABASE_STATEMENT_TIMEOUT", "0.0004"),  # 0 ms: the bound silently off
+    ],
+)
+def test_a_duration_too_short_to_mean_anything_stops_start_up(monkeypatch, tmp_path, name, value):
+    monkeypatch.setenv(name, value)
+    monkeypatch.setenv("STOREFRONT_INSTANCE_PATH", str(tmp_path))
+    with pytest.raises(ConfigError, match=name):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
 def test_a_duration_is_read_exactly_as_seconds(monkeypatch, tmp_path):
     monkeypatch.setenv("MAIL_TIMEOUT", " 2.5 ")
     monkeypatch.setenv("DATABASE_STATEMENT_TIMEOUT", "0")
