@@ -220,7 +220,9 @@ def from_environment(instance_path: str) -> dict:
         # environment as usual, the endpoint of a store other than AWS from here
         # or its own AWS_ENDPOINT_URL.
         "MEDIA_STORAGE": media_storage(os.environ.get("MEDIA_STORAGE")),
-        "S3_ENDPOINT_URL": os.environ.get("S3_ENDPOINT_URL") or None,
+        "S3_ENDPOINT_URL": _http_url(
+            "S3_ENDPOINT_URL", os.environ.get("S3_ENDPOINT_URL"), "http://127.0.0.1:9000"
+        ),
         # Set: pages and the API point images there (the bucket's public URL, a CDN)
         # rather than at /media/ on the store.
         "MEDIA_PUBLIC_URL": media_public_url(os.environ.get("MEDIA_PUBLIC_URL")),

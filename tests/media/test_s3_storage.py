@@ -186,6 +186,8 @@ def test_an_s3_path_is_always_a_plain_relative_key():
         ("MEDIA_PUBLIC_URL", "cdn.example.com/media"),
         ("MEDIA_PUBLIC_URL", "https://cdn.example.com/media#x"),
         ("MEDIA_PUBLIC_URL", "https://user@cdn.example.com/media"),
+        ("S3_ENDPOINT_URL", "127.0.0.1:9000"),  # boto3 would fail at the first upload
+        ("S3_ENDPOINT_URL", "ftp://storage.example.com"),
     ],
 )
 def test_a_wrong_media_setting_stops_the_store(monkeypatch, tmp_path, name, value):
