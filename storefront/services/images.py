@@ -297,7 +297,7 @@ def store_image(data: bytes | BinaryIO) -> StoredImage:
             storage.put(path, content)  # each one whole or not at all
             written.append(path)
     except BaseException:
-        _clean_up([relative, *written])
+        _remove_files(relative, written)
         raise
     return StoredImage(relative, width, height, tuple(written))
 
@@ -307,38 +307,38 @@ def save_image(data: bytes | BinaryIO) -> str:
     return store_image(data).path
 
 
-def _unlink(relatives) -> None:
-    storage = media_storage()
-    for relative in relatives:
-        storage.delete(relative)
+def _remove_files(main: str, companions) -> None:
+    """Remove an image's files as far as the store lets us, its main file first.
 
-
-def _clean_up(relatives) -> None:
-    """After a failure: remove what it wrote, as far as the store lets us. A store
-    that fails here too is logged, and every file is still tried; the first
-    failure (a refusal, the store's own 503) is what the caller raises."""
+    The main file's presence means its companions are there (``store_image`` skips
+    content whose main file it finds), so when the main file cannot be removed its
+    companions are left too; past it, every companion is tried. Each failure is
+    logged and none is raised: the caller has the failure that matters (a refusal,
+    the store's own 503), or has committed already. A path that would leave the
+    store still raises ``ValueError``.
+    """
     storage = media_storage()
-    for relative in relatives:
+    try:
+        storage.delete(main)
+    except StorageError:
+        log.warning("could not remove %r (its other sizes are kept with it)", main, exc_info=True)
+        return
+    for relative in companions:
+        if relative == main:
+            continue
         try:
             storage.delete(relative)
         except StorageError:
-            log.warning("could not remove %r after a failed upload", relative, exc_info=True)
+            log.warning("could not remove %r", relative, exc_info=True)
 
 
 def delete_image(image_path: str | None) -> None:
-    """Remove an image and every size of it; missing files are fine, escaping paths are not.
-
-    The main file goes first: a companion left behind by a crash is harmless,
-    a main file without its companions would be taken as complete.
-    """
+    """Remove an image and every size of it; missing files are fine, escaping paths are not."""
     if not image_path:
         return
-    _unlink(
-        [
-            image_path,
-            thumbnail_path(image_path),
-            *(width_path(image_path, w) for w in RESPONSIVE_WIDTHS),
-        ]
+    _remove_files(
+        image_path,
+        [thumbnail_path(image_path), *(width_path(image_path, w) for w in RESPONSIVE_WIDTHS)],
     )
 
 
@@ -365,7 +365,7 @@ def remove_unreferenced(paths) -> None:
         for path in paths:
             if path not in still_used:
                 delete_image(path)
-    except (StorageError, ValueError):
+    except ValueError:  # a path that would leave the store (a store's failure is logged)
         log.warning("could not remove unreferenced images %r", paths, exc_info=True)
 
 
@@ -522,9 +522,10 @@ def store_uploads(uploads: list[Upload]) -> list[StoredImage]:
 
 def discard(stored: list[StoredImage]) -> None:
     """After a failure, remove the files these uploads wrote (content stored before
-    belongs to others), as far as the store lets us (``_clean_up``)."""
+    belongs to others), as far as the store lets us (``_remove_files``)."""
     for item in stored:
-        _clean_up(item.created)
+        if item.created:
+            _remove_files(item.path, item.created)
 
 
 def attach_images(product_id: int, stored: list[StoredImage], alt: str = "") -> list[ProductImage]:
@@ -603,7 +604,7 @@ def replace_product_image(product_id: int, data: bytes | BinaryIO) -> Product:
     try:
         product, old_path = _replace_cover(product_id, item)
     except BaseException:
-        _clean_up(item.created)
+        discard([item])
         raise
     if old_path and old_path != item.path:
         remove_unreferenced([old_path])

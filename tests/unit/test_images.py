@@ -421,3 +421,47 @@ def test_image_urls_point_at_the_media_route(app, make_app):
             image_urls(pictured, public=True)[0] == "https://shop.example.com/media/products/ab.jpg"
         )
         assert image_urls(pictured) == ("/media/products/ab.jpg", "/media/products/ab_thumb.jpg")
+
+
+class DeletesRefused:
+    """The app's folder storage, except that deleting the named files fails as a store
+    that stops answering does."""
+
+    def __init__(self, real, refused):
+        self.real, self.refused = real, set(refused)
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+    def delete(self, relative: str) -> None:
+        from storefront.storage import StorageError
+
+        if relative in self.refused:
+            raise StorageError(f"delete {relative}: the store stopped answering")
+        self.real.delete(relative)
+
+
+def test_a_main_file_that_cannot_be_removed_keeps_its_other_sizes(
+    app, media_root, monkeypatch, caplog
+):
+    # Its presence says the image is complete: an upload of the same picture would
+    # find it and not write the other sizes again, so they must not go without it.
+    stored = images.store_image(image_bytes("JPEG"))
+    before = stored_files(media_root)
+    real = images.media_storage()
+    monkeypatch.setattr(images, "media_storage", lambda: DeletesRefused(real, [stored.path]))
+    images.discard([stored])
+    assert stored_files(media_root) == before
+    assert stored.path in caplog.text
+
+
+def test_a_size_that_cannot_be_removed_does_not_keep_the_others(
+    app, media_root, monkeypatch, caplog
+):
+    stored = images.store_image(image_bytes("JPEG"))
+    thumbnail = images.thumbnail_path(stored.path)
+    real = images.media_storage()
+    monkeypatch.setattr(images, "media_storage", lambda: DeletesRefused(real, [thumbnail]))
+    images.delete_image(stored.path)  # after a commit: logged, not raised
+    assert stored_files(media_root) == [thumbnail.rsplit("/", 1)[1]]
+    assert thumbnail in caplog.text
